@@ -1,0 +1,62 @@
+/**
+ * The durable side of the store: current objects, the event log and the single resourceVersion
+ * counter. The engine decides what changes; a Persistence writes a whole batch — objects, events,
+ * counter — in one transaction, or nothing. Implementations: memory (tests), SQLite (embedded
+ * default); PostgreSQL later behind the same interface (everything is async for that reason).
+ */
+import type { KubeObject } from "../../kinds/model.ts";
+
+export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
+
+/** One committed change of one object. `rv` is the object's new resourceVersion. */
+export interface StoredEvent {
+  rv: number;
+  kind: string;
+  type: ChangeType;
+  namespace: string;
+  name: string;
+  /** The object after the change; for DELETED its last state (with the delete's resourceVersion). */
+  object: KubeObject;
+  /** Labels before the change (MODIFIED only), so label-filtered watchers see objects leave. */
+  prevLabels?: Record<string, string>;
+  /** Commit time, ms since the epoch. */
+  time: number;
+}
+
+/** Everything one transaction writes. Events are in ascending rv; `rv` is the counter afterwards. */
+export interface CommitBatch {
+  rv: number;
+  events: StoredEvent[];
+}
+
+export interface LoadedState {
+  objects: { kind: string; object: KubeObject }[];
+  /** The counter: the newest resourceVersion ever handed out (0 for a new store). */
+  rv: number;
+  /** Events with rv <= floorRv are no longer in the log (trimmed by retention). */
+  floorRv: number;
+}
+
+export interface RetentionPolicy {
+  /** Keep at most this many events (0 = unlimited). */
+  maxEvents: number;
+  /** Drop events older than this many ms (0 = unlimited). */
+  maxAgeMs: number;
+}
+
+export interface Persistence {
+  /** Reads current objects, counter and floor. Called once at start. */
+  load(): Promise<LoadedState>;
+  /**
+   * Applies a batch atomically: for each event, upserts (ADDED/MODIFIED) or removes (DELETED) the
+   * object row, appends the event to the log, and stores the counter.
+   */
+  commit(batch: CommitBatch): Promise<void>;
+  /** Events of one kind with rv > afterRv, ascending, at most `limit`. */
+  readEvents(kind: string, afterRv: number, limit: number): Promise<StoredEvent[]>;
+  /** Applies retention; returns the new floor (events with rv <= floor are gone). */
+  trim(policy: RetentionPolicy, nowMs: number): Promise<number>;
+  /** Number of events in the log (for metrics and tests). */
+  eventCount(): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,225 @@
+/**
+ * Field codecs: small, composable mappings between a Kubernetes JSON value and the matching
+ * protobuf-es init value. Kind descriptors are built from these, so conversion is data, not eight
+ * hand-written converters.
+ */
+import { API_VERSION, type ObjectRef } from "./model.ts";
+
+/** Converts one field both ways. `fromProto` returns undefined for "absent" (omitted in JSON). */
+export interface Codec {
+  toProto(value: unknown): unknown;
+  fromProto(value: unknown): unknown;
+}
+
+export const str: Codec = {
+  toProto: (v) => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v)),
+  fromProto: (v) => (typeof v === "string" && v !== "" ? v : undefined),
+};
+
+export const bool: Codec = {
+  toProto: (v) => v === true,
+  fromProto: (v) => (v === true ? true : undefined),
+};
+
+export const int: Codec = {
+  toProto: (v) => (typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : 0),
+  fromProto: (v) => (typeof v === "number" && v !== 0 ? v : typeof v === "bigint" && v !== 0n ? Number(v) : undefined),
+};
+
+/** String enum on the Kubernetes side, number on the wire. `zeroIsUnset` omits value 0 on read. */
+export function enumOf(values: Record<string, number>, zeroIsUnset: boolean): Codec {
+  const byNumber = new Map<number, string>();
+  for (const [name, n] of Object.entries(values)) byNumber.set(n, name);
+  return {
+    toProto: (v) => (typeof v === "string" && v in values ? values[v] : 0),
+    fromProto: (v) => {
+      const n = typeof v === "number" ? v : 0;
+      if (n === 0 && zeroIsUnset) return undefined;
+      return byNumber.get(n);
+    },
+  };
+}
+
+/** Repeated field; an empty list reads back as absent. */
+export function listOf(item: Codec): Codec {
+  return {
+    toProto: (v) => (Array.isArray(v) ? v.map((x) => item.toProto(x)) : []),
+    fromProto: (v) => {
+      if (!Array.isArray(v) || v.length === 0) return undefined;
+      return v.map((x) => item.fromProto(x));
+    },
+  };
+}
+
+/** A field of a nested message: [Kubernetes key, protobuf-es field name, codec]. */
+export type FieldSpec = readonly [k8sKey: string, protoKey: string, codec: Codec];
+
+/** Nested object ↔ nested message, field by field. */
+export function messageOf(fields: readonly FieldSpec[]): Codec {
+  return {
+    toProto: (v) => {
+      const src = (v && typeof v === "object" ? v : {}) as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [k, p, c] of fields) out[p] = c.toProto(src[k]);
+      return out;
+    },
+    fromProto: (v) => {
+      if (!v || typeof v !== "object") return undefined;
+      const src = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [k, p, c] of fields) {
+        const x = c.fromProto(src[p]);
+        if (x !== undefined) out[k] = x;
+      }
+      return out;
+    },
+  };
+}
+
+/** NamespacedObjectReference: same keys on both sides. */
+export const namespacedRef: Codec = messageOf([
+  ["apiVersion", "apiVersion", str],
+  ["kind", "kind", str],
+  ["name", "name", str],
+  ["namespace", "namespace", str],
+]);
+
+/** ObjectReference (no namespace). */
+export const objectRef: Codec = messageOf([
+  ["apiVersion", "apiVersion", str],
+  ["kind", "kind", str],
+  ["name", "name", str],
+]);
+
+/**
+ * ServiceRef / AddressGroupRef: a manifest reference on the Kubernetes side; on the wire both the
+ * deprecated `identifier` (what upstream servers read) and `object_ref` are written. Reading prefers
+ * `object_ref` and falls back to `identifier`, defaulting apiVersion and kind.
+ */
+export function typedRef(kind: string): Codec {
+  return {
+    toProto: (v) => {
+      const r = (v && typeof v === "object" ? v : {}) as ObjectRef;
+      return {
+        identifier: { name: r.name ?? "", namespace: r.namespace ?? "" },
+        objectRef: {
+          apiVersion: r.apiVersion ?? "",
+          kind: r.kind ?? "",
+          name: r.name ?? "",
+          namespace: r.namespace ?? "",
+        },
+      };
+    },
+    fromProto: (v) => {
+      if (!v || typeof v !== "object") return undefined;
+      const m = v as { identifier?: { name: string; namespace: string }; objectRef?: ObjectRef };
+      const o = m.objectRef;
+      if (o && o.name) {
+        return {
+          apiVersion: o.apiVersion || API_VERSION,
+          kind: o.kind || kind,
+          name: o.name,
+          namespace: o.namespace || m.identifier?.namespace || undefined,
+        };
+      }
+      const id = m.identifier;
+      if (!id || !id.name) return undefined;
+      return { apiVersion: API_VERSION, kind, name: id.name, namespace: id.namespace || undefined };
+    },
+  };
+}
+
+/** "80" ↔ {start:80,end:80}; "8080-8081" ↔ {start:8080,end:8081}. */
+export function parsePortRange(s: string): { start: number; end: number } | undefined {
+  const m = /^\s*(\d{1,5})\s*(?:-\s*(\d{1,5})\s*)?$/.exec(s);
+  if (!m) return undefined;
+  const start = Number(m[1]);
+  const end = m[2] === undefined ? start : Number(m[2]);
+  return { start, end };
+}
+
+export function formatPortRange(r: { start: number; end: number }): string {
+  return r.start === r.end ? String(r.start) : `${r.start}-${r.end}`;
+}
+
+/**
+ * AddressGroupPortMapping.accessPorts: `{items: [{apiVersion, kind, name, namespace, ports: {TCP:
+ * [{port}], UDP: [{port}]}}]}` ↔ repeated ServicePortsRef with per-protocol ranges. Items are sorted
+ * by service namespace/name so that reads are stable (upstream's order changed between reads).
+ */
+export const accessPorts: Codec = {
+  toProto: (v) => {
+    const items = (v as { items?: unknown[] } | undefined)?.items;
+    if (!Array.isArray(items)) return [];
+    return items.map((raw) => {
+      const it = (raw ?? {}) as ObjectRef & { ports?: Record<string, { port?: string }[]> };
+      const ports: Record<string, { ranges: { start: number; end: number }[] }> = {};
+      for (const proto of ["TCP", "UDP"]) {
+        const list = it.ports?.[proto];
+        if (!Array.isArray(list)) continue;
+        const ranges: { start: number; end: number }[] = [];
+        for (const p of list) {
+          for (const part of String(p?.port ?? "").split(",")) {
+            const r = parsePortRange(part);
+            if (r) ranges.push(r);
+          }
+        }
+        ports[proto] = { ranges };
+      }
+      return {
+        identifier: { name: it.name ?? "", namespace: it.namespace ?? "" },
+        objectRef: { apiVersion: it.apiVersion ?? "", kind: it.kind ?? "", name: it.name ?? "", namespace: it.namespace ?? "" },
+        ports: { ports },
+      };
+    });
+  },
+  fromProto: (v) => {
+    if (!Array.isArray(v) || v.length === 0) return undefined;
+    const items = v.map((raw) => {
+      const m = raw as {
+        identifier?: { name: string; namespace: string };
+        objectRef?: ObjectRef;
+        ports?: { ports?: Record<string, { ranges?: { start: number; end: number }[] }> };
+      };
+      const name = m.objectRef?.name || m.identifier?.name || "";
+      const namespace = m.objectRef?.namespace || m.identifier?.namespace || "";
+      const ports: Record<string, { port: string }[]> = {};
+      for (const proto of Object.keys(m.ports?.ports ?? {}).sort()) {
+        const ranges = m.ports!.ports![proto]?.ranges ?? [];
+        if (ranges.length) ports[proto] = ranges.map((r) => ({ port: formatPortRange(r) }));
+      }
+      return { apiVersion: m.objectRef?.apiVersion || API_VERSION, kind: m.objectRef?.kind || "Service", name, namespace, ports };
+    });
+    items.sort((a, b) => (a.namespace + "/" + a.name).localeCompare(b.namespace + "/" + b.name));
+    return { items };
+  },
+};
+
+/**
+ * IEAgAgRule ports: `[{port: 22}, {portRange: {from, to}}]` ↔ PortSpec entries whose `destination`
+ * holds a comma list. Every manifest entry becomes one PortSpec, so the round trip is exact; a
+ * comma list from an upstream client is split into one entry per element on read.
+ */
+export const ruleDestinationPorts: Codec = {
+  toProto: (v) => {
+    if (!Array.isArray(v)) return [];
+    return v.map((raw) => {
+      const p = (raw ?? {}) as { port?: number; portRange?: { from?: number; to?: number } };
+      const dest = p.portRange ? `${p.portRange.from ?? 0}-${p.portRange.to ?? 0}` : p.port !== undefined ? String(p.port) : "";
+      return { source: "", destination: dest };
+    });
+  },
+  fromProto: (v) => {
+    if (!Array.isArray(v) || v.length === 0) return undefined;
+    const out: unknown[] = [];
+    for (const raw of v) {
+      const dest = String((raw as { destination?: string }).destination ?? "");
+      for (const part of dest.split(",")) {
+        const r = parsePortRange(part);
+        if (!r) continue;
+        out.push(r.start === r.end && !part.includes("-") ? { port: r.start } : { portRange: { from: r.start, to: r.end } });
+      }
+    }
+    return out.length ? out : undefined;
+  },
+};
