@@ -1,0 +1,79 @@
+/**
+ * The backend process: engine over a Persistence, the Connect service on one port (Connect, gRPC,
+ * gRPC-Web; HTTP/2 cleartext and HTTP/1.1), health endpoints, and an orderly shutdown that ends
+ * every watch with UNAVAILABLE before the sockets close.
+ */
+import { createRegistry } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { file_netguard_v1_resources } from "../gen/netguard/v1/resources_pb.ts";
+import { file_netguard_v1_service, NetguardService } from "../gen/netguard/v1/service_pb.ts";
+import { startConnectServer, type ConnectServer } from "../runtime/connect-server.ts";
+import { createEngine, type Engine } from "./engine/engine.ts";
+import type { Persistence, RetentionPolicy } from "./store/persistence.ts";
+import { createNetguardService } from "./rpc/netguard-service.ts";
+
+export interface BackendOptions {
+  host: string;
+  port: number;
+  persistence: Persistence;
+  retention: RetentionPolicy;
+  ringCapacity: number;
+  bookmarkIntervalMs: number;
+  trimIntervalMs?: number;
+  shutdownGraceMs?: number;
+}
+
+export interface Backend {
+  readonly engine: Engine;
+  readonly server: ConnectServer;
+  /** "http://host:port", for clients. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Registry so that Any-packed objects render in JSON (connect+json clients, buf curl). */
+export const netguardRegistry = createRegistry(file_netguard_v1_service, file_netguard_v1_resources);
+
+export async function startBackend(o: BackendOptions): Promise<Backend> {
+  const engine = await createEngine({
+    persistence: o.persistence,
+    retention: o.retention,
+    ringCapacity: o.ringCapacity,
+    trimIntervalMs: o.trimIntervalMs ?? 1000,
+  });
+  const shutdown = new AbortController();
+  const service = createNetguardService({ engine, shutdown: shutdown.signal, bookmarkIntervalMs: o.bookmarkIntervalMs });
+  const handler = connectNodeAdapter({
+    routes: (router) => router.service(NetguardService, service),
+    jsonOptions: { registry: netguardRegistry },
+    shutdownSignal: shutdown.signal,
+    fallback(req, res) {
+      const path = (req.url ?? "").split("?")[0];
+      if (path === "/healthz" || path === "/readyz") {
+        const ready = !shutdown.signal.aborted;
+        res.writeHead(ready ? 200 : 503, { "content-type": "text/plain" });
+        res.end(ready ? "ok\n" : "shutting down\n");
+        return;
+      }
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("not found\n");
+    },
+  });
+  const server = await startConnectServer(o.host, o.port, handler);
+  const displayHost = o.host.includes(":") ? `[${o.host}]` : o.host === "0.0.0.0" ? "127.0.0.1" : o.host;
+  let closing: Promise<void> | undefined;
+  return {
+    engine,
+    server,
+    url: `http://${displayHost}:${server.port}`,
+    close() {
+      closing ??= (async () => {
+        shutdown.abort(new ConnectError("server shutting down", Code.Unavailable));
+        await server.close(o.shutdownGraceMs ?? 2000);
+        await engine.close();
+      })();
+      return closing;
+    },
+  };
+}

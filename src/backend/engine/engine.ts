@@ -1,0 +1,330 @@
+/**
+ * The engine: the one place where netguard objects change.
+ *
+ * Every write — create, update, status update, delete, Sync batch — runs under one write lock:
+ * it validates against the committed state plus the batch's own pending writes, gives each change
+ * the next value of the single resourceVersion counter, commits objects, events and counter in one
+ * transaction, and only then updates the in-memory index and publishes the events. A failed
+ * validation or commit changes nothing; a no-op write emits nothing.
+ */
+import type { KindDescriptor } from "../../kinds/kind-table.ts";
+import { KINDS } from "../../kinds/kind-table.ts";
+import { filterAccepts, type ObjectFilter } from "../../kinds/selectors.ts";
+import type { KubeObject } from "../../kinds/model.ts";
+import { deleteBlockers, validateObject, validateWrite } from "../../kinds/validation/index.ts";
+import { createEventStore, type Cursor, type EventStore } from "../events/event-store.ts";
+import type { Persistence, RetentionPolicy, StoredEvent } from "../store/persistence.ts";
+import { EngineError, invalid } from "./engine-error.ts";
+import { createObjectIndex, createOverlay, type ObjectIndex, type Overlay } from "./object-index.ts";
+import { generateSuffix, prepareCreate, prepareStatus, prepareUpdate, sameObject } from "./object-metadata.ts";
+
+export interface EngineOptions {
+  persistence: Persistence;
+  retention: RetentionPolicy;
+  ringCapacity: number;
+  /** How often retention runs (ms); 0 disables the timer (tests call trimNow). */
+  trimIntervalMs?: number;
+  now?: () => Date;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+export interface Preconditions {
+  resourceVersion?: string;
+  uid?: string;
+}
+
+export type SyncOperation = "upsert" | "delete" | "fullsync";
+
+export interface ListRequest {
+  /** [namespace, name] pairs; name "" selects a namespace; empty list selects everything. */
+  identifiers?: { namespace: string; name: string }[];
+  filter?: ObjectFilter;
+  limit?: number;
+  continueToken?: string;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: number;
+  continueToken: string;
+}
+
+export interface Snapshot {
+  items: KubeObject[];
+  rv: number;
+  cursor: Cursor;
+}
+
+export interface Engine {
+  readonly events: EventStore;
+  readonly index: ObjectIndex;
+  /** Newest committed resourceVersion. */
+  readonly currentRv: number;
+  /** Events with rv <= floorRv have left the log. */
+  readonly floorRv: number;
+  readonly lastWrite: Date;
+  create(kind: KindDescriptor, obj: KubeObject, o?: WriteOptions): Promise<KubeObject>;
+  update(kind: KindDescriptor, obj: KubeObject, o?: WriteOptions): Promise<KubeObject>;
+  updateStatus(kind: KindDescriptor, obj: KubeObject, o?: WriteOptions): Promise<KubeObject>;
+  delete(kind: KindDescriptor, namespace: string, name: string, pre?: Preconditions, o?: WriteOptions): Promise<KubeObject>;
+  sync(kind: KindDescriptor, op: SyncOperation, objs: KubeObject[]): Promise<void>;
+  get(kind: KindDescriptor, namespace: string, name: string): KubeObject | undefined;
+  list(kind: KindDescriptor, req: ListRequest): ListResult;
+  /** Current matching objects and a cursor positioned exactly after them (no gap, no overlap). */
+  snapshot(kind: KindDescriptor, filter: ObjectFilter): Snapshot;
+  trimNow(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A write in progress: pending view, events so far, counter. */
+interface Tx {
+  overlay: Overlay;
+  events: StoredEvent[];
+  rv: number;
+  now: Date;
+}
+
+/** Continue tokens carry the last returned (namespace, name); the next page starts after it. */
+function encodeContinue(o: KubeObject): string {
+  return btoa(JSON.stringify({ ns: o.metadata.namespace, n: o.metadata.name })).replace(/=+$/, "");
+}
+
+function decodeContinue(token: string): [string, string] {
+  try {
+    const v = JSON.parse(atob(token)) as { ns?: unknown; n?: unknown };
+    if (typeof v.ns === "string" && typeof v.n === "string") return [v.ns, v.n];
+  } catch {
+    // fall through
+  }
+  throw new EngineError("BadRequest", `invalid continue token "${token}"`);
+}
+
+function isAfter(o: KubeObject, pos: [string, string]): boolean {
+  const { namespace, name } = o.metadata;
+  return namespace > pos[0] || (namespace === pos[0] && name > pos[1]);
+}
+
+export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  const now = opts.now ?? (() => new Date());
+  const kindNames = KINDS.map((k) => k.kind);
+  const loaded = await opts.persistence.load();
+  const index = createObjectIndex(kindNames);
+  for (const { kind, object } of loaded.objects) index.set(kind, object);
+  let rv = loaded.rv;
+  let floorRv = loaded.floorRv;
+  let lastWrite = new Date();
+  const events = createEventStore({
+    kinds: kindNames,
+    ringCapacity: opts.ringCapacity,
+    startRv: rv,
+    persistence: opts.persistence,
+    floorRv: () => floorRv,
+  });
+
+  let lock: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  /** Runs `build` under the write lock and commits what it produced. */
+  function write<T>(dryRun: boolean, build: (tx: Tx) => T): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (closed) throw new EngineError("BadRequest", "store is closed");
+      const tx: Tx = { overlay: createOverlay(index), events: [], rv, now: now() };
+      const result = build(tx);
+      if (dryRun || tx.events.length === 0) return result;
+      await opts.persistence.commit({ rv: tx.rv, events: tx.events });
+      for (const ev of tx.events) {
+        if (ev.type === "DELETED") index.remove(ev.kind, ev.namespace, ev.name);
+        else index.set(ev.kind, ev.object);
+      }
+      rv = tx.rv;
+      lastWrite = tx.now;
+      events.publish(tx.events);
+      return result;
+    };
+    const p = lock.then(run, run);
+    lock = p.catch(() => undefined);
+    return p;
+  }
+
+  function record(tx: Tx, kind: KindDescriptor, type: StoredEvent["type"], obj: KubeObject, prevLabels?: Record<string, string>): KubeObject {
+    tx.rv += 1;
+    obj.metadata.resourceVersion = String(tx.rv);
+    const ev: StoredEvent = {
+      rv: tx.rv,
+      kind: kind.kind,
+      type,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+      object: obj,
+      time: tx.now.getTime(),
+    };
+    if (type === "MODIFIED") ev.prevLabels = prevLabels ?? {};
+    tx.events.push(ev);
+    if (type === "DELETED") tx.overlay.drop(kind.kind, obj.metadata.namespace, obj.metadata.name);
+    else tx.overlay.put(kind.kind, obj);
+    return obj;
+  }
+
+  function checkValid(kind: KindDescriptor, obj: KubeObject, old: KubeObject | undefined, tx: Tx): void {
+    const v = validateObject(kind, obj);
+    if (v.length === 0) v.push(...validateWrite(kind, obj, old, tx.overlay));
+    if (v.length) throw invalid(kind.kind, obj.metadata.name || obj.metadata.generateName || "", v);
+  }
+
+  function checkPreconditions(kind: KindDescriptor, old: KubeObject, pre: Preconditions): void {
+    if (pre.uid && pre.uid !== old.metadata.uid) {
+      throw new EngineError(
+        "PreconditionFailed",
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
+    }
+    if (pre.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+      throw new EngineError(
+        "Conflict",
+        `Operation cannot be fulfilled on ${kind.plural}.netguard.sgroups.io "${old.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    }
+  }
+
+  function doCreate(tx: Tx, kind: KindDescriptor, input: KubeObject): KubeObject {
+    const ns = input.metadata?.namespace ?? "";
+    let name = input.metadata?.name ?? "";
+    if (!name && input.metadata?.generateName) {
+      for (let i = 0; i < 8 && (!name || tx.overlay.get(kind.kind, ns, name)); i++) {
+        name = input.metadata.generateName + generateSuffix();
+      }
+    }
+    if (name && tx.overlay.get(kind.kind, ns, name)) {
+      throw new EngineError("AlreadyExists", `${kind.plural}.netguard.sgroups.io "${name}" already exists`);
+    }
+    const obj = prepareCreate(kind, input, tx.now, name);
+    checkValid(kind, obj, undefined, tx);
+    return record(tx, kind, "ADDED", obj);
+  }
+
+  function doUpdate(tx: Tx, kind: KindDescriptor, input: KubeObject, old: KubeObject, checkRv: boolean): KubeObject {
+    if (checkRv) checkPreconditions(kind, old, { resourceVersion: input.metadata.resourceVersion, uid: input.metadata.uid });
+    const obj = prepareUpdate(kind, input, old);
+    checkValid(kind, obj, old, tx);
+    if (sameObject(obj, old)) return old;
+    return record(tx, kind, "MODIFIED", obj, old.metadata.labels);
+  }
+
+  function doDelete(tx: Tx, kind: KindDescriptor, old: KubeObject): KubeObject {
+    const blockers = deleteBlockers(kind, old, tx.overlay);
+    if (blockers.length) {
+      throw new EngineError(
+        "DeleteBlocked",
+        `cannot delete ${kind.kind} "${old.metadata.namespace}/${old.metadata.name}": ${blockers.join("; ")}`,
+      );
+    }
+    const last = structuredClone(old);
+    return record(tx, kind, "DELETED", last);
+  }
+
+  function mustGet(tx: Tx, kind: KindDescriptor, ns: string, name: string): KubeObject {
+    const old = tx.overlay.get(kind.kind, ns, name);
+    if (!old) throw new EngineError("NotFound", `${kind.plural}.netguard.sgroups.io "${name}" not found`);
+    return old;
+  }
+
+  let trimTimer: ReturnType<typeof setInterval> | undefined;
+  async function trimNow(): Promise<number> {
+    floorRv = Math.max(floorRv, await opts.persistence.trim(opts.retention, Date.now()));
+    return floorRv;
+  }
+  if (opts.trimIntervalMs && opts.trimIntervalMs > 0) {
+    trimTimer = setInterval(() => void trimNow().catch(() => undefined), opts.trimIntervalMs);
+    (trimTimer as { unref?: () => void }).unref?.();
+  }
+
+  return {
+    events,
+    index,
+    get currentRv() {
+      return rv;
+    },
+    get floorRv() {
+      return floorRv;
+    },
+    get lastWrite() {
+      return lastWrite;
+    },
+    create: (kind, obj, o = {}) => write(!!o.dryRun, (tx) => doCreate(tx, kind, obj)),
+    update: (kind, obj, o = {}) =>
+      write(!!o.dryRun, (tx) => doUpdate(tx, kind, obj, mustGet(tx, kind, obj.metadata.namespace, obj.metadata.name), true)),
+    updateStatus: (kind, input, o = {}) =>
+      write(!!o.dryRun, (tx) => {
+        const old = mustGet(tx, kind, input.metadata.namespace, input.metadata.name);
+        checkPreconditions(kind, old, { resourceVersion: input.metadata.resourceVersion, uid: input.metadata.uid });
+        const obj = prepareStatus(kind, input, old);
+        if (sameObject(obj, old)) return old;
+        return record(tx, kind, "MODIFIED", obj, old.metadata.labels);
+      }),
+    delete: (kind, ns, name, pre = {}, o = {}) =>
+      write(!!o.dryRun, (tx) => {
+        const old = mustGet(tx, kind, ns, name);
+        checkPreconditions(kind, old, pre);
+        return doDelete(tx, kind, old);
+      }),
+    sync: (kind, op, objs) =>
+      write(false, (tx) => {
+        const seen = new Set<string>();
+        for (const [i, input] of objs.entries()) {
+          const key = `${input.metadata.namespace}/${input.metadata.name}`;
+          if (seen.has(key)) {
+            throw invalid(kind.kind, input.metadata.name, [
+              { field: `items[${i}].metadata.name`, reason: "FieldValueDuplicate", message: `Duplicate value: "${key}" appears twice in the batch` },
+            ]);
+          }
+          seen.add(key);
+          const old = tx.overlay.get(kind.kind, input.metadata.namespace, input.metadata.name);
+          if (op === "delete") {
+            if (old) doDelete(tx, kind, old);
+          } else if (old) doUpdate(tx, kind, input, old, false);
+          else doCreate(tx, kind, input);
+        }
+        if (op === "fullsync") {
+          for (const o of [...tx.overlay.list(kind.kind)]) {
+            if (!seen.has(`${o.metadata.namespace}/${o.metadata.name}`)) doDelete(tx, kind, o);
+          }
+        }
+      }),
+    get: (kind, ns, name) => index.get(kind.kind, ns, name),
+    list(kind, req) {
+      const ids = req.identifiers ?? [];
+      const after = req.continueToken ? decodeContinue(req.continueToken) : undefined;
+      const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
+      const items: KubeObject[] = [];
+      let continueToken = "";
+      for (const o of index.sorted(kind.kind)) {
+        const { namespace, name } = o.metadata;
+        if (after && !isAfter(o, after)) continue;
+        if (ids.length && !ids.some((id) => id.namespace === namespace && (!id.name || id.name === name))) continue;
+        if (req.filter && !filterAccepts(req.filter, namespace, name, o.metadata.labels)) continue;
+        if (items.length >= limit) {
+          continueToken = encodeContinue(items[items.length - 1]!);
+          break;
+        }
+        items.push(o);
+      }
+      return { items, resourceVersion: rv, continueToken };
+    },
+    snapshot(kind, filter) {
+      const items = index
+        .sorted(kind.kind)
+        .filter((o) => filterAccepts(filter, o.metadata.namespace, o.metadata.name, o.metadata.labels));
+      return { items, rv, cursor: events.cursor(kind.kind, rv) };
+    },
+    trimNow,
+    async close() {
+      closed = true;
+      if (trimTimer) clearInterval(trimTimer);
+      await lock.catch(() => undefined);
+      await opts.persistence.close();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * One watcher's stream, independent of the wire: snapshot or resume position, filtering with
+ * enter/leave semantics for label selectors, bookmarks, expiry. The Connect handler turns the items
+ * into WatchEvent messages; tests can drive it directly.
+ */
+import type { KindDescriptor } from "../../kinds/kind-table.ts";
+import type { KubeObject } from "../../kinds/model.ts";
+import { createObjectFilter, filterAccepts, SelectorError } from "../../kinds/selectors.ts";
+import type { StoredEvent } from "../store/persistence.ts";
+import type { Cursor } from "../events/event-store.ts";
+import { EngineError } from "./engine-error.ts";
+import type { Engine } from "./engine.ts";
+
+export type WatchItem =
+  | { type: "ADDED" | "MODIFIED" | "DELETED"; object: KubeObject; rv: number; event?: StoredEvent }
+  | { type: "BOOKMARK"; rv: number; initialEventsEnd: boolean }
+  | { type: "ERROR"; rv: number; message: string };
+
+export interface WatchParams {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** "" or "0": snapshot first; otherwise a decimal resourceVersion to resume after. */
+  resourceVersion?: string;
+  allowBookmarks?: boolean;
+  sendInitialEvents?: boolean;
+  /** Period of progress bookmarks (when allowed). */
+  bookmarkIntervalMs: number;
+  signal: AbortSignal;
+}
+
+/** Thrown (after the ERROR item was yielded) when the requested position has left the log. */
+export class WatchExpiredError extends EngineError {
+  constructor(message: string) {
+    super("Expired", message);
+  }
+}
+
+function parseRv(s: string | undefined): number | undefined {
+  if (s === undefined || s === "" || s === "0") return undefined;
+  if (!/^\d{1,15}$/.test(s)) throw new EngineError("BadRequest", `invalid resource version "${s}": must be a non-negative integer`);
+  return Number(s);
+}
+
+/**
+ * Streams watch items until `signal` aborts. Throws EngineError("BadRequest") for bad parameters
+ * before yielding anything, and WatchExpiredError after yielding the ERROR item.
+ */
+export async function* watchKind(engine: Engine, kind: KindDescriptor, p: WatchParams): AsyncGenerator<WatchItem> {
+  let filter;
+  try {
+    filter = createObjectFilter(p.namespace ?? "", p.labelSelector ?? "", p.fieldSelector ?? "");
+  } catch (e) {
+    if (e instanceof SelectorError) throw new EngineError("BadRequest", `${e.param}: ${e.message}`);
+    throw e;
+  }
+  const startRv = parseRv(p.resourceVersion);
+  let cursor: Cursor;
+  if (startRv === undefined || p.sendInitialEvents) {
+    if (startRv !== undefined && startRv > engine.currentRv) {
+      throw new WatchExpiredError(`too large resource version: ${startRv}, current: ${engine.currentRv}`);
+    }
+    const snap = engine.snapshot(kind, filter);
+    cursor = snap.cursor;
+    for (const o of snap.items) yield { type: "ADDED", object: o, rv: Number(o.metadata.resourceVersion) };
+    yield { type: "BOOKMARK", rv: snap.rv, initialEventsEnd: true };
+  } else {
+    if (startRv > engine.currentRv) {
+      const message = `too large resource version: ${startRv}, current: ${engine.currentRv}; relist`;
+      yield { type: "ERROR", rv: startRv, message };
+      throw new WatchExpiredError(message);
+    }
+    cursor = engine.events.cursor(kind.kind, startRv);
+  }
+
+  const ring = engine.events.ring(kind.kind);
+  const aborted = new Promise<"abort">((resolve) => {
+    if (p.signal.aborted) resolve("abort");
+    else p.signal.addEventListener("abort", () => resolve("abort"), { once: true });
+  });
+  let nextBookmark = Date.now() + p.bookmarkIntervalMs;
+  let lastSentRv = cursor.lastRv;
+
+  while (!p.signal.aborted) {
+    const r = await engine.events.read(cursor);
+    if (r.kind === "expired") {
+      const message = `too old resource version: ${cursor.lastRv} (${r.floorRv})`;
+      yield { type: "ERROR", rv: cursor.lastRv, message };
+      throw new WatchExpiredError(message);
+    }
+    for (const ev of r.events) {
+      const now = filterAccepts(filter, ev.namespace, ev.name, ev.object.metadata.labels);
+      if (ev.type !== "MODIFIED") {
+        if (now) yield { type: ev.type, object: ev.object, rv: ev.rv, event: ev };
+        continue;
+      }
+      const before = filterAccepts(filter, ev.namespace, ev.name, ev.prevLabels);
+      if (now && before) yield { type: "MODIFIED", object: ev.object, rv: ev.rv, event: ev };
+      else if (now) yield { type: "ADDED", object: ev.object, rv: ev.rv, event: ev };
+      else if (before) yield { type: "DELETED", object: ev.object, rv: ev.rv, event: ev };
+    }
+    if (r.events.length) lastSentRv = cursor.lastRv;
+    const caughtUp = cursor.nextSeq >= 0 && cursor.nextSeq === ring.nextSeq;
+    if (!caughtUp) continue;
+    if (p.allowBookmarks && Date.now() >= nextBookmark) {
+      // Everything of this kind up to the newest committed version has been delivered.
+      const progress = Math.max(cursor.lastRv, engine.currentRv);
+      yield { type: "BOOKMARK", rv: progress, initialEventsEnd: false };
+      lastSentRv = progress;
+      nextBookmark = Date.now() + p.bookmarkIntervalMs;
+      continue;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waits: Promise<unknown>[] = [engine.events.changed(kind.kind), aborted];
+    if (p.allowBookmarks) {
+      waits.push(new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, nextBookmark - Date.now())))));
+    }
+    await Promise.race(waits);
+    if (timer) clearTimeout(timer);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The EventStore: one ring per kind over the durable event log, and cursors that read from it.
+ *
+ * A cursor remembers the last resourceVersion it delivered and, while it keeps up, its position in
+ * the ring. Reading never copies events per subscriber. A cursor that falls behind the ring reads
+ * the missing range from the durable log and then rejoins the ring; only a position below the log's
+ * retention floor is reported as expired.
+ */
+import type { Persistence, StoredEvent } from "../store/persistence.ts";
+import { createEventRing, type EventRing } from "./event-ring.ts";
+
+/** A subscriber's position. */
+export interface Cursor {
+  readonly kind: string;
+  /** Last resourceVersion handed to the subscriber (events <= lastRv are behind it). */
+  lastRv: number;
+  /** Next ring sequence to read, or -1 when the cursor must first (re)locate itself. */
+  nextSeq: number;
+  /** Times this cursor was lapped by the ring and had to read from the log. */
+  lapped: number;
+}
+
+export type ReadResult = { kind: "events"; events: StoredEvent[] } | { kind: "expired"; floorRv: number };
+
+export interface EventStoreOptions {
+  kinds: readonly string[];
+  ringCapacity: number;
+  /** Newest committed resourceVersion at start. */
+  startRv: number;
+  persistence: Persistence;
+  /** Current retention floor of the durable log. */
+  floorRv: () => number;
+  /** Max events returned by one read (bounds memory per read from the log). */
+  readBatch?: number;
+}
+
+export interface EventStore {
+  /** Newest published resourceVersion (any kind). */
+  readonly currentRv: number;
+  publish(events: readonly StoredEvent[]): void;
+  /** A cursor that will deliver exactly the events of `kind` with rv > afterRv. */
+  cursor(kind: string, afterRv: number): Cursor;
+  /** Reads the next events; empty when the cursor is caught up. */
+  read(cursor: Cursor): Promise<ReadResult>;
+  /** Resolves at the next publish of this kind. */
+  changed(kind: string): Promise<void>;
+  ring(kind: string): EventRing;
+  /** Counters for metrics and tests. */
+  readonly stats: { logReads: number; lapped: number; expired: number };
+}
+
+export function createEventStore(opts: EventStoreOptions): EventStore {
+  const rings = new Map<string, EventRing>();
+  for (const k of opts.kinds) rings.set(k, createEventRing(opts.ringCapacity, opts.startRv));
+  let currentRv = opts.startRv;
+  const batch = opts.readBatch ?? 512;
+  const stats = { logReads: 0, lapped: 0, expired: 0 };
+
+  const ringOf = (kind: string): EventRing => {
+    const r = rings.get(kind);
+    if (!r) throw new Error(`unknown kind ${kind}`);
+    return r;
+  };
+
+  return {
+    get currentRv() {
+      return currentRv;
+    },
+    stats,
+    publish(events) {
+      for (const ev of events) {
+        ringOf(ev.kind).publish(ev);
+        if (ev.rv > currentRv) currentRv = ev.rv;
+      }
+    },
+    cursor(kind, afterRv) {
+      const ring = ringOf(kind);
+      const c: Cursor = { kind, lastRv: afterRv, nextSeq: -1, lapped: 0 };
+      if (afterRv >= ring.floorRv) c.nextSeq = ring.seqAfterRv(afterRv);
+      return c;
+    },
+    async read(c) {
+      const ring = ringOf(c.kind);
+      if (c.nextSeq >= 0 && c.nextSeq < ring.oldestSeq) {
+        // Lapped: the ring overwrote events this cursor had not read yet.
+        c.nextSeq = -1;
+        c.lapped++;
+        stats.lapped++;
+      }
+      if (c.nextSeq < 0 && c.lastRv >= ring.floorRv) c.nextSeq = ring.seqAfterRv(c.lastRv);
+      if (c.nextSeq >= 0) {
+        const end = Math.min(ring.nextSeq, c.nextSeq + batch);
+        const out: StoredEvent[] = [];
+        for (let s = c.nextSeq; s < end; s++) out.push(ring.at(s)!);
+        c.nextSeq = end;
+        if (out.length) c.lastRv = out[out.length - 1]!.rv;
+        return { kind: "events", events: out };
+      }
+      const floor = opts.floorRv();
+      if (c.lastRv < floor) {
+        stats.expired++;
+        return { kind: "expired", floorRv: floor };
+      }
+      stats.logReads++;
+      const events = await opts.persistence.readEvents(c.kind, c.lastRv, batch);
+      // Only hand out what is strictly before the ring's coverage or confirmed by it; the ring
+      // is authoritative for everything after its floor, so stop at the floor to avoid duplicates.
+      const ringFloor = ring.floorRv;
+      const out = events.filter((e) => e.rv <= ringFloor || c.lastRv >= ringFloor);
+      if (out.length) c.lastRv = out[out.length - 1]!.rv;
+      else if (c.lastRv < ringFloor) c.lastRv = ringFloor; // nothing of this kind up to the floor
+      return { kind: "events", events: out };
+    },
+    changed(kind) {
+      return ringOf(kind).changed();
+    },
+    ring: ringOf,
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * The netguard.v1.NetguardService implementation. Per-kind methods (List*, Get*, Watch*) are built
+ * from the kind table in one loop; the write methods are kind-generic already.
+ */
+import { create, type Message } from "@bufbuild/protobuf";
+import { timestampFromDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import { fromProto } from "../../kinds/convert.ts";
+import { KINDS, kindByResourceKind, kindBySyncCase, type KindDescriptor } from "../../kinds/kind-table.ts";
+import { createObjectFilter, SelectorError } from "../../kinds/selectors.ts";
+import {
+  NetguardService,
+  SyncOp,
+  SyncStatusRespSchema,
+  WatchEvent_EventType,
+  WatchEventSchema,
+  WriteRespSchema,
+  type CreateReq,
+  type DeleteReq,
+  type SyncReq,
+  type UpdateReq,
+  type WatchEvent,
+  type WatchReq,
+} from "../../gen/netguard/v1/service_pb.ts";
+import type { ResourceIdentifier } from "../../gen/netguard/v1/resources_pb.ts";
+import { EngineError } from "../engine/engine-error.ts";
+import type { Engine, SyncOperation } from "../engine/engine.ts";
+import { watchKind, type WatchItem } from "../engine/watch-stream.ts";
+import { anyOf, fromResource, messageOf, toResource } from "./resource-codec.ts";
+import { toConnectError } from "./rpc-errors.ts";
+
+export interface ServiceOptions {
+  engine: Engine;
+  /** Aborts every watch with UNAVAILABLE when the server shuts down. */
+  shutdown: AbortSignal;
+  bookmarkIntervalMs: number;
+  /** Observes watch streams opening/closing (metrics). */
+  onWatch?: (kind: string, delta: 1 | -1) => void;
+}
+
+const EVENT_TYPES: Record<WatchItem["type"], WatchEvent_EventType> = {
+  ADDED: WatchEvent_EventType.ADDED,
+  MODIFIED: WatchEvent_EventType.MODIFIED,
+  DELETED: WatchEvent_EventType.DELETED,
+  ERROR: WatchEvent_EventType.ERROR,
+  BOOKMARK: WatchEvent_EventType.BOOKMARK,
+};
+
+const SYNC_OPS: Partial<Record<SyncOp, SyncOperation>> = {
+  [SyncOp.Upsert]: "upsert",
+  [SyncOp.Delete]: "delete",
+  [SyncOp.FullSync]: "fullsync",
+};
+
+async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw toConnectError(e);
+  }
+}
+
+function toWatchEvent(kind: KindDescriptor, item: WatchItem): WatchEvent {
+  switch (item.type) {
+    case "BOOKMARK":
+      return create(WatchEventSchema, {
+        type: WatchEvent_EventType.BOOKMARK,
+        resourceVersion: String(item.rv),
+        initialEventsEnd: item.initialEventsEnd,
+      });
+    case "ERROR":
+      return create(WatchEventSchema, {
+        type: WatchEvent_EventType.ERROR,
+        resourceVersion: String(item.rv),
+        errorMessage: item.message,
+      });
+    default:
+      return create(WatchEventSchema, {
+        type: EVENT_TYPES[item.type],
+        resource: anyOf(kind, item.object),
+        resourceVersion: String(item.rv),
+        commitTime: item.event ? timestampFromMs(item.event.time) : undefined,
+      });
+  }
+}
+
+function listHandler(engine: Engine, kind: KindDescriptor) {
+  return (req: { identifiers: ResourceIdentifier[]; query?: { labelSelector: string; fieldSelector: string; limit: number; continueToken: string } }) =>
+    guard(() => {
+      let filter;
+      try {
+        filter = createObjectFilter("", req.query?.labelSelector ?? "", req.query?.fieldSelector ?? "");
+      } catch (e) {
+        if (e instanceof SelectorError) throw new EngineError("BadRequest", `${e.param}: ${e.message}`);
+        throw e;
+      }
+      const res = engine.list(kind, {
+        identifiers: req.identifiers.map((i) => ({ namespace: i.namespace, name: i.name })),
+        filter,
+        limit: req.query?.limit,
+        continueToken: req.query?.continueToken || undefined,
+      });
+      return {
+        items: res.items.map((o) => messageOf(kind, o)),
+        resourceVersion: String(res.resourceVersion),
+        continueToken: res.continueToken,
+      };
+    });
+}
+
+function getHandler(engine: Engine, kind: KindDescriptor) {
+  return (req: { identifier?: ResourceIdentifier }) =>
+    guard(() => {
+      const ns = req.identifier?.namespace ?? "";
+      const name = req.identifier?.name ?? "";
+      const obj = engine.get(kind, ns, name);
+      if (!obj) throw new EngineError("NotFound", `${kind.plural}.netguard.sgroups.io "${name}" not found in namespace "${ns}"`);
+      return { [kind.resourceCase]: messageOf(kind, obj) };
+    });
+}
+
+function watchHandler(opts: ServiceOptions, kind: KindDescriptor) {
+  return async function* (req: WatchReq, ctx: HandlerContext): AsyncGenerator<WatchEvent> {
+    const signal = AbortSignal.any([ctx.signal, opts.shutdown]);
+    opts.onWatch?.(kind.kind, 1);
+    try {
+      const items = watchKind(opts.engine, kind, {
+        namespace: req.namespace,
+        labelSelector: req.labelSelector,
+        fieldSelector: req.fieldSelector,
+        resourceVersion: req.resourceVersion,
+        allowBookmarks: req.allowBookmarks,
+        sendInitialEvents: req.sendInitialEvents,
+        bookmarkIntervalMs: opts.bookmarkIntervalMs,
+        signal,
+      });
+      for await (const item of items) yield toWatchEvent(kind, item);
+    } catch (e) {
+      throw toConnectError(e);
+    } finally {
+      opts.onWatch?.(kind.kind, -1);
+    }
+    if (opts.shutdown.aborted) throw new ConnectError("server shutting down", Code.Unavailable);
+  };
+}
+
+/** Builds the service implementation for `router.service(NetguardService, impl)`. */
+export function createNetguardService(opts: ServiceOptions): ServiceImpl<typeof NetguardService> {
+  const { engine } = opts;
+  const impl: Record<string, unknown> = {
+    sync: (req: SyncReq) =>
+      guard(async () => {
+        const c = req.subject.case;
+        const kind = c ? kindBySyncCase(c) : undefined;
+        if (!kind || !req.subject.value) throw new EngineError("BadRequest", "subject: one of the eight kinds must be set");
+        const op = SYNC_OPS[req.syncOp];
+        if (!op) throw new EngineError("BadRequest", `sync_op: unsupported sync operation ${SyncOp[req.syncOp] ?? req.syncOp}`);
+        const msgs = (req.subject.value as unknown as Record<string, Message[]>)[kind.syncCase] ?? [];
+        await engine.sync(kind, op, msgs.map((m) => fromProto(kind, m)));
+        return {};
+      }),
+    syncStatus: () =>
+      create(SyncStatusRespSchema, { updatedAt: timestampFromDate(engine.lastWrite), resourceVersion: String(engine.currentRv) }),
+    create: (req: CreateReq) =>
+      guard(async () => {
+        const { kind, obj } = fromResource(req.resource);
+        const out = await engine.create(kind, obj, { dryRun: req.dryRun });
+        return create(WriteRespSchema, { resource: toResource(kind, out) });
+      }),
+    update: (req: UpdateReq) =>
+      guard(async () => {
+        const { kind, obj } = fromResource(req.resource);
+        const out = await engine.update(kind, obj, { dryRun: req.dryRun });
+        return create(WriteRespSchema, { resource: toResource(kind, out) });
+      }),
+    updateStatus: (req: UpdateReq) =>
+      guard(async () => {
+        const { kind, obj } = fromResource(req.resource);
+        const out = await engine.updateStatus(kind, obj, { dryRun: req.dryRun });
+        return create(WriteRespSchema, { resource: toResource(kind, out) });
+      }),
+    delete: (req: DeleteReq) =>
+      guard(async () => {
+        const kind = kindByResourceKind(req.kind);
+        if (!kind) throw new EngineError("BadRequest", "kind: must be one of the eight kinds");
+        const out = await engine.delete(
+          kind,
+          req.identifier?.namespace ?? "",
+          req.identifier?.name ?? "",
+          { resourceVersion: req.resourceVersion || undefined, uid: req.uid || undefined },
+          { dryRun: req.dryRun },
+        );
+        return create(WriteRespSchema, { resource: toResource(kind, out) });
+      }),
+  };
+  const byName = new Map(NetguardService.methods.map((m) => [m.name, m.localName]));
+  for (const kind of KINDS) {
+    impl[byName.get(kind.listMethod)!] = listHandler(engine, kind);
+    impl[byName.get(kind.getMethod)!] = getHandler(engine, kind);
+    impl[byName.get(kind.watchMethod)!] = watchHandler(opts, kind);
+  }
+  return impl as unknown as ServiceImpl<typeof NetguardService>;
+}

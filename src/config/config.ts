@@ -1,0 +1,160 @@
+/**
+ * One typed configuration for both processes: a YAML file (optional) with environment variables on
+ * top, validated at start-up. Every problem names the key (and its variable), so a bad setting stops
+ * the process with a message instead of a surprise later.
+ */
+import { parse as parseYaml } from "yaml";
+import { parseDuration } from "./duration.ts";
+
+export type WatchMode = "polling" | "streaming" | "auto";
+
+export interface StorageConfig {
+  kind: "sqlite" | "memory";
+  /** SQLite file path (kind sqlite). */
+  path: string;
+}
+
+export interface Config {
+  backend: { host: string; port: number };
+  api: { host: string; port: number };
+  /** Backend address the API server calls (BACKEND_ENDPOINT), host:port or URL. */
+  backendEndpoint: string;
+  storage: StorageConfig;
+  retention: { maxEvents: number; maxAgeMs: number };
+  eventStore: { ringCapacity: number; bookmarkIntervalMs: number };
+  watch: {
+    mode: WatchMode;
+    streamingEnabled: boolean;
+    pollingIntervalMs: number;
+    streamReconnectDelayMs: number;
+    cacheCapacity: number;
+  };
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {}
+
+interface Setting {
+  /** Path in the YAML file. */
+  key: string;
+  /** Environment variable overriding it. */
+  env: string;
+  def: string;
+}
+
+const SETTINGS = {
+  backendAddr: { key: "backend.addr", env: "NETGUARD_BACKEND_ADDR", def: "127.0.0.1:9090" },
+  apiAddr: { key: "api.addr", env: "NETGUARD_API_ADDR", def: "127.0.0.1:8080" },
+  backendEndpoint: { key: "api.backend_endpoint", env: "BACKEND_ENDPOINT", def: "" },
+  storage: { key: "storage", env: "NETGUARD_STORAGE", def: "sqlite:./data/netguard.db" },
+  maxEvents: { key: "retention.max_events", env: "NETGUARD_RETENTION_MAX_EVENTS", def: "100000" },
+  maxAge: { key: "retention.max_age", env: "NETGUARD_RETENTION_MAX_AGE", def: "0" },
+  ringCapacity: { key: "event_store.ring_capacity", env: "NETGUARD_RING_CAPACITY", def: "4096" },
+  bookmarkInterval: { key: "event_store.bookmark_interval", env: "NETGUARD_BOOKMARK_INTERVAL", def: "60s" },
+  mode: { key: "watch.mode", env: "WATCH_MODE", def: "auto" },
+  streamingEnabled: { key: "watch.streaming_enabled", env: "WATCH_STREAMING_ENABLED", def: "true" },
+  pollingInterval: { key: "watch.polling_interval", env: "WATCH_POLLING_INTERVAL", def: "5s" },
+  reconnectDelay: { key: "watch.stream_reconnect_delay", env: "WATCH_STREAM_RECONNECT_DELAY", def: "1s" },
+  cacheCapacity: { key: "watch.cache_capacity", env: "WATCH_CACHE_CAPACITY", def: "4096" },
+  shutdownGrace: { key: "shutdown_grace", env: "NETGUARD_SHUTDOWN_GRACE", def: "2s" },
+} satisfies Record<string, Setting>;
+
+/** The documented settings, for the README table and `--help`. */
+export const CONFIG_SETTINGS: readonly Setting[] = Object.values(SETTINGS);
+
+function lookup(doc: unknown, dotted: string): unknown {
+  let cur = doc;
+  for (const seg of dotted.split(".")) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+function where(s: Setting): string {
+  return `${s.key} (env ${s.env})`;
+}
+
+function parseAddr(s: Setting, v: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(v.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new ConfigError(`config: ${where(s)}: "${v}" is not host:port (e.g. 127.0.0.1:9090)`);
+  return { host: m[1] ?? (m[2] || "0.0.0.0"), port };
+}
+
+function parseInt_(s: Setting, v: string, min: number): number {
+  if (!/^\d+$/.test(v.trim()) || Number(v) < min) throw new ConfigError(`config: ${where(s)}: "${v}" must be an integer >= ${min}`);
+  return Number(v);
+}
+
+function parseDur(s: Setting, v: string, positive: boolean): number {
+  const ms = parseDuration(v);
+  if (ms === undefined || (positive && ms <= 0)) {
+    throw new ConfigError(`config: ${where(s)}: "${v}" must be a ${positive ? "positive " : ""}duration such as 500ms, 5s, 1m`);
+  }
+  return ms;
+}
+
+function parseBool(s: Setting, v: string): boolean {
+  const t = v.trim().toLowerCase();
+  if (t === "true" || t === "1" || t === "yes") return true;
+  if (t === "false" || t === "0" || t === "no") return false;
+  throw new ConfigError(`config: ${where(s)}: "${v}" must be true or false`);
+}
+
+function parseStorage(s: Setting, v: string): StorageConfig {
+  if (v === "memory:" || v === "memory") return { kind: "memory", path: "" };
+  const m = /^sqlite:(.+)$/.exec(v);
+  if (m) return { kind: "sqlite", path: m[1]! };
+  throw new ConfigError(`config: ${where(s)}: "${v}" must be sqlite:<file> or memory:`);
+}
+
+/**
+ * Builds the configuration from YAML text (may be empty) and environment variables.
+ * Throws ConfigError naming the offending key.
+ */
+export function loadConfig(yamlText: string | undefined, env: Record<string, string | undefined>): Config {
+  let doc: unknown = {};
+  if (yamlText && yamlText.trim()) {
+    try {
+      doc = parseYaml(yamlText) ?? {};
+    } catch (e) {
+      throw new ConfigError(`config: the file is not valid YAML: ${(e as Error).message}`);
+    }
+    if (typeof doc !== "object" || Array.isArray(doc)) throw new ConfigError("config: the file must hold a YAML mapping");
+  }
+  const get = (s: Setting): string => {
+    const e = env[s.env];
+    if (e !== undefined && e !== "") return e;
+    const v = lookup(doc, s.key);
+    if (v === undefined || v === null) return s.def;
+    if (typeof v === "object") throw new ConfigError(`config: ${s.key}: expected a scalar value`);
+    return String(v);
+  };
+  const S = SETTINGS;
+  const mode = get(S.mode);
+  if (mode !== "polling" && mode !== "streaming" && mode !== "auto") {
+    throw new ConfigError(`config: ${where(S.mode)}: "${mode}" must be one of polling, streaming, auto`);
+  }
+  const backend = parseAddr(S.backendAddr, get(S.backendAddr));
+  const endpoint = get(S.backendEndpoint) || `${backend.host}:${backend.port}`;
+  return {
+    backend,
+    api: parseAddr(S.apiAddr, get(S.apiAddr)),
+    backendEndpoint: endpoint,
+    storage: parseStorage(S.storage, get(S.storage)),
+    retention: { maxEvents: parseInt_(S.maxEvents, get(S.maxEvents), 0), maxAgeMs: parseDur(S.maxAge, get(S.maxAge), false) },
+    eventStore: {
+      ringCapacity: parseInt_(S.ringCapacity, get(S.ringCapacity), 1),
+      bookmarkIntervalMs: parseDur(S.bookmarkInterval, get(S.bookmarkInterval), true),
+    },
+    watch: {
+      mode,
+      streamingEnabled: parseBool(S.streamingEnabled, get(S.streamingEnabled)),
+      pollingIntervalMs: parseDur(S.pollingInterval, get(S.pollingInterval), true),
+      streamReconnectDelayMs: parseDur(S.reconnectDelay, get(S.reconnectDelay), true),
+      cacheCapacity: parseInt_(S.cacheCapacity, get(S.cacheCapacity), 1),
+    },
+    shutdownGraceMs: parseDur(S.shutdownGrace, get(S.shutdownGrace), false),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * AddressGroupBindingPolicy rules: the policy is the AddressGroup owner's consent to a
+ * cross-namespace binding, so it must live in the group's namespace; one policy per
+ * Service/AddressGroup pair; and it cannot be deleted while a binding for that pair relies on it.
+ */
+import { bindingMembership } from "./address-group-membership.ts";
+import { servicePairKey } from "./address-group-binding-rules.ts";
+import type { KindRules } from "./kind-rules.ts";
+import { keyOfObject } from "./object-identity.ts";
+import type { StateView } from "./state-view.ts";
+
+function policyDeleteBlockers(obj: unknown, state: StateView): string[] {
+  const pair = servicePairKey(obj);
+  if (!pair) return [];
+  const out: string[] = [];
+  for (const binding of state.list("AddressGroupBinding")) {
+    if (servicePairKey(binding) !== pair) continue;
+    const m = bindingMembership(binding)!;
+    out.push(
+      `AddressGroupBindingPolicy ${keyOfObject(obj) ?? "?"} is in use by AddressGroupBinding ${keyOfObject(binding) ?? "?"} ` +
+        `(Service ${m.serviceKey} in AddressGroup ${m.agKey})`,
+    );
+  }
+  return out;
+}
+
+/** AddressGroupBindingPolicy: see the file comment. */
+export const addressGroupBindingPolicyRules: KindRules = {
+  sameNamespaceRefs: [
+    { path: "spec.addressGroupRef", reason: "an AddressGroupBindingPolicy must live in its AddressGroup's namespace" },
+  ],
+  uniqueness: { field: "spec", key: servicePairKey, describe: "the same Service and AddressGroup" },
+  deleteBlockers: policyDeleteBlockers,
+};

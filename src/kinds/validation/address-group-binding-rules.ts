@@ -1,0 +1,83 @@
+/**
+ * AddressGroupBinding rules (upstream: registry validator, webhook and the PG trigger
+ * `validate_service_ag_binding_conflicts`): one binding per Service/AddressGroup pair; a binding
+ * into another namespace's group needs an AddressGroupBindingPolicy there (the group's owner opts
+ * in); a group belongs to one Service only — not to a Service that lists it in spec, and not to a
+ * second bound Service; and the Service's ports must not overlap the group's other members.
+ */
+import { violation, type FieldViolation } from "../violations.ts";
+import { allMemberships } from "./address-group-membership.ts";
+import { describeGroupClash, groupPortClashes } from "./group-port-overlap.ts";
+import { readPath } from "./json-access.ts";
+import type { KindRules } from "./kind-rules.ts";
+import { keyOfObject, namespaceOfObject } from "./object-identity.ts";
+import { refIdentity, refKey, refKeyAt } from "./references.ts";
+import { servicePortEntries } from "./service-ports.ts";
+import type { StateView } from "./state-view.ts";
+
+/** "service|addressGroup" key shared by bindings and binding policies. */
+export function servicePairKey(obj: unknown): string | undefined {
+  const svc = refKeyAt(obj, ["spec", "serviceRef"]);
+  const ag = refKeyAt(obj, ["spec", "addressGroupRef"]);
+  return svc && ag ? `${svc}|${ag}` : undefined;
+}
+
+/** True when a policy in the AddressGroup's namespace allows exactly this Service into this group. */
+function policyAllows(state: StateView, agNamespace: string, pair: string): boolean {
+  for (const policy of state.list("AddressGroupBindingPolicy")) {
+    if (namespaceOfObject(policy) === agNamespace && servicePairKey(policy) === pair) return true;
+  }
+  return false;
+}
+
+function validateBindingWrite(obj: unknown, state: StateView): FieldViolation[] {
+  const svcRef = readPath(obj, ["spec", "serviceRef"]);
+  const agRef = readPath(obj, ["spec", "addressGroupRef"]);
+  const svc = refIdentity(svcRef);
+  const ag = refIdentity(agRef);
+  if (!svc || !ag) return [];
+  const svcKey = refKey(svcRef)!;
+  const agKey = refKey(agRef)!;
+  const out: FieldViolation[] = [];
+
+  const ns = namespaceOfObject(obj);
+  if (ns && ag.namespace !== ns && !policyAllows(state, ag.namespace, `${svcKey}|${agKey}`)) {
+    out.push(
+      violation.forbidden(
+        "spec.addressGroupRef",
+        `cross-namespace binding not allowed: no AddressGroupBindingPolicy in namespace "${ag.namespace}" ` +
+          `allows Service ${svcKey} to bind AddressGroup ${agKey}`,
+      ),
+    );
+  }
+
+  const selfKey = keyOfObject(obj);
+  const memberships = allMemberships(state).filter((m) => !(m.via === "binding" && m.bindingKey === selfKey));
+  for (const m of memberships) {
+    if (m.agKey !== agKey) continue;
+    if (m.via === "spec") {
+      out.push(violation.forbidden("spec.addressGroupRef", `AddressGroup ${agKey} already belongs to Service ${m.serviceKey} via spec.addressGroups`));
+    } else if (m.serviceKey !== svcKey) {
+      out.push(
+        violation.forbidden(
+          "spec.addressGroupRef",
+          `AddressGroup ${agKey} already belongs to Service ${m.serviceKey} via AddressGroupBinding ${m.bindingKey ?? "?"}`,
+        ),
+      );
+    }
+  }
+
+  const service = state.get("Service", svc.namespace, svc.name);
+  if (service) {
+    for (const clash of groupPortClashes(svcKey, servicePortEntries(service), [agKey], memberships, state)) {
+      out.push(violation.invalid("spec.serviceRef", `Service ${svcKey} ${clash.mine.field}: ${describeGroupClash(clash)}`));
+    }
+  }
+  return out;
+}
+
+/** AddressGroupBinding: see the file comment. */
+export const addressGroupBindingRules: KindRules = {
+  uniqueness: { field: "spec", key: servicePairKey, describe: "the same Service and AddressGroup" },
+  validateWrite: (obj, _old, state) => validateBindingWrite(obj, state),
+};

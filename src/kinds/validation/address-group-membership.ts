@@ -1,0 +1,54 @@
+/**
+ * Which Services are in which AddressGroups. A Service joins a group either directly, by listing it
+ * in `spec.addressGroups` (source "spec"), or through an AddressGroupBinding (source "binding").
+ * Ownership and port-overlap rules of Services, bindings and deletes all need this relation, so it
+ * is computed in one place from the state.
+ */
+import { keyOfObject } from "./object-identity.ts";
+import { allRefs, refKey, refKeyAt } from "./references.ts";
+import type { StateView } from "./state-view.ts";
+
+/** One Service-in-AddressGroup registration. */
+export interface Membership {
+  serviceKey: string;
+  agKey: string;
+  via: "spec" | "binding";
+  /** Key of the AddressGroupBinding when `via` is "binding". */
+  bindingKey?: string;
+}
+
+/** The memberships a Service declares in its own `spec.addressGroups`. */
+export function specMemberships(service: unknown): Membership[] {
+  const serviceKey = keyOfObject(service);
+  if (!serviceKey) return [];
+  const out: Membership[] = [];
+  for (const r of allRefs(service, [{ path: ["spec", "addressGroups"], kind: "AddressGroup" }])) {
+    const agKey = refKey(r.value);
+    if (agKey) out.push({ serviceKey, agKey, via: "spec" });
+  }
+  return out;
+}
+
+/** The membership an AddressGroupBinding creates, when its refs are usable. */
+export function bindingMembership(binding: unknown): Membership | undefined {
+  const serviceKey = refKeyAt(binding, ["spec", "serviceRef"]);
+  const agKey = refKeyAt(binding, ["spec", "addressGroupRef"]);
+  if (!serviceKey || !agKey) return undefined;
+  return { serviceKey, agKey, via: "binding", bindingKey: keyOfObject(binding) };
+}
+
+/** Every membership in the state: all Services' spec lists plus all bindings. */
+export function allMemberships(state: StateView): Membership[] {
+  const out: Membership[] = [];
+  for (const svc of state.list("Service")) out.push(...specMemberships(svc));
+  for (const b of state.list("AddressGroupBinding")) {
+    const m = bindingMembership(b);
+    if (m) out.push(m);
+  }
+  return out;
+}
+
+/** "via spec.addressGroups" or "via AddressGroupBinding shop/x", for messages. */
+export function describeVia(m: Membership): string {
+  return m.via === "spec" ? "via spec.addressGroups" : `via AddressGroupBinding ${m.bindingKey ?? "?"}`;
+}

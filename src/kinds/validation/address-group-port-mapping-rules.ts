@@ -1,0 +1,88 @@
+/**
+ * AddressGroupPortMapping rules. The mapping is backend-generated (one per AddressGroup, listing
+ * each member Service's ports), but users may write it, so its root-level `accessPorts.items` are
+ * checked: each item references a Service, its per-protocol port strings use the Service port
+ * syntax (descriptions ≤ 256), and ranges of different Services must not overlap within a protocol.
+ */
+import { violation, type FieldViolation } from "../violations.ts";
+import { child, item } from "./field-path.ts";
+import { checkOptionalList, checkOptionalString } from "./field-checks.ts";
+import { asRecord, readPath } from "./json-access.ts";
+import type { KindRules } from "./kind-rules.ts";
+import { findOverlap, parsePortList, type PortRange } from "./port-syntax.ts";
+import { checkReference } from "./reference-syntax.ts";
+import { refKey } from "./references.ts";
+import { describeRange, PROTOCOLS } from "./service-ports.ts";
+import { checkPortString } from "./service-rules.ts";
+
+const MAX_PORT_DESCRIPTION = 256;
+
+interface ItemPorts {
+  serviceKey: string;
+  protocol: string;
+  ranges: PortRange[];
+  field: string;
+}
+
+function validateItem(raw: unknown, field: string, collected: ItemPorts[]): FieldViolation[] {
+  const out = checkReference(raw, field, "Service");
+  const it = asRecord(raw);
+  if (!it) return out;
+  const portsField = child(field, "ports");
+  if (it.ports === undefined || it.ports === null) return [...out, violation.required(portsField)];
+  const ports = asRecord(it.ports);
+  if (!ports) return [...out, violation.invalid(portsField, "must be an object {TCP: [...], UDP: [...]}")];
+  for (const [protocol, list] of Object.entries(ports)) {
+    const protoField = child(portsField, protocol);
+    if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
+      out.push(violation.notSupported(protoField, protocol, PROTOCOLS));
+      continue;
+    }
+    checkOptionalList(list, protoField, out).forEach((rawPort, j) => {
+      const pf = item(protoField, j);
+      const p = asRecord(rawPort);
+      if (!p) {
+        out.push(violation.invalid(pf, "must be an object {port, description}"));
+        return;
+      }
+      const errs = [...checkPortString(p.port, child(pf, "port")), ...checkOptionalString(p.description, child(pf, "description"), MAX_PORT_DESCRIPTION)];
+      out.push(...errs);
+      const key = refKey(it);
+      const parsed = typeof p.port === "string" ? parsePortList(p.port) : undefined;
+      if (key && parsed?.ok) collected.push({ serviceKey: key, protocol, ranges: parsed.ranges, field: child(pf, "port") });
+    });
+  }
+  return out;
+}
+
+function validateAccessPorts(obj: unknown): FieldViolation[] {
+  const raw = readPath(obj, ["accessPorts"]);
+  if (raw === undefined || raw === null) return [];
+  const access = asRecord(raw);
+  if (!access) return [violation.invalid("accessPorts", "must be an object {items: [...]}")];
+  const out: FieldViolation[] = [];
+  const collected: ItemPorts[] = [];
+  checkOptionalList(access.items, "accessPorts.items", out).forEach((it, i) => out.push(...validateItem(it, item("accessPorts.items", i), collected)));
+  collected.forEach((b, j) => {
+    for (let i = 0; i < j; i++) {
+      const a = collected[i]!;
+      if (a.serviceKey === b.serviceKey || a.protocol !== b.protocol) continue;
+      const clash = findOverlap(b.ranges, a.ranges);
+      if (clash) {
+        out.push(
+          violation.invalid(
+            b.field,
+            `${describeRange(b.protocol, clash[0])} of Service ${b.serviceKey} overlaps ${describeRange(a.protocol, clash[1])} of Service ${a.serviceKey}`,
+          ),
+        );
+        break;
+      }
+    }
+  });
+  return out;
+}
+
+/** AddressGroupPortMapping: see the file comment. */
+export const addressGroupPortMappingRules: KindRules = {
+  validateObject: (obj) => validateAccessPorts(obj),
+};

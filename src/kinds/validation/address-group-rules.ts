@@ -1,0 +1,46 @@
+/**
+ * AddressGroup rules: `defaultAction` is required (ACCEPT|DROP) because sgroups needs a verdict for
+ * traffic no rule matches. Delete is blocked while a Service lists the group or a binding targets
+ * it, since the group's port mapping and the Services' aggregated groups would dangle.
+ */
+import { violation, type FieldViolation } from "../violations.ts";
+import { allMemberships, describeVia } from "./address-group-membership.ts";
+import { child, item } from "./field-path.ts";
+import { checkEnum, checkOptionalBool, checkOptionalList } from "./field-checks.ts";
+import { asRecord, type JsonRecord } from "./json-access.ts";
+import type { KindRules } from "./kind-rules.ts";
+import { keyOfObject } from "./object-identity.ts";
+import type { StateView } from "./state-view.ts";
+
+export const RULE_ACTIONS = ["ACCEPT", "DROP"] as const;
+
+/** `spec.hosts` are Host ObjectReferences (no namespace); Hosts themselves are out of scope. */
+function validateHosts(spec: JsonRecord): FieldViolation[] {
+  const out: FieldViolation[] = [];
+  checkOptionalList(spec.hosts, "spec.hosts", out).forEach((raw, i) => {
+    const field = item("spec.hosts", i);
+    const ref = asRecord(raw);
+    if (!ref) out.push(violation.invalid(field, "must be an object reference {apiVersion, kind, name}"));
+    else if (typeof ref.name !== "string" || ref.name === "") out.push(violation.required(child(field, "name")));
+  });
+  return out;
+}
+
+function addressGroupDeleteBlockers(obj: unknown, state: StateView): string[] {
+  const key = keyOfObject(obj);
+  if (!key) return [];
+  return allMemberships(state)
+    .filter((m) => m.agKey === key)
+    .map((m) => `AddressGroup ${key} is used by Service ${m.serviceKey} ${describeVia(m)}`);
+}
+
+/** AddressGroup: see the file comment. */
+export const addressGroupRules: KindRules = {
+  validateObject: (_obj, spec) => [
+    ...checkEnum(spec.defaultAction, "spec.defaultAction", RULE_ACTIONS, true),
+    ...checkOptionalBool(spec.logs, "spec.logs"),
+    ...checkOptionalBool(spec.trace, "spec.trace"),
+    ...validateHosts(spec),
+  ],
+  deleteBlockers: addressGroupDeleteBlockers,
+};

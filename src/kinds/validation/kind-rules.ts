@@ -1,0 +1,30 @@
+/**
+ * The shape of per-kind validation: what differs between kinds beyond the kind table's generic
+ * `refs` / `immutable` data. Each kind has one `*-rules.ts` file exporting a `KindRules`; the
+ * registry (`rule-registry.ts`) maps kind names to them, and `index.ts` runs generic checks first,
+ * then the kind's own.
+ */
+import type { KubeObject } from "../model.ts";
+import type { FieldViolation } from "../violations.ts";
+import type { JsonRecord } from "./json-access.ts";
+import type { SameNamespaceRef } from "./reference-syntax.ts";
+import type { StateView } from "./state-view.ts";
+import type { UniquenessRule } from "./uniqueness.ts";
+
+export interface KindRules {
+  /**
+   * Dotted ref paths (from the kind table's `refs`) that hold an optional list of references
+   * instead of one required reference, e.g. Service "spec.addressGroups".
+   */
+  readonly listRefs?: readonly string[];
+  /** Ref paths whose namespace must equal the object's own namespace. */
+  readonly sameNamespaceRefs?: readonly SameNamespaceRef[];
+  /** What makes two objects of this kind duplicates of each other. */
+  readonly uniqueness?: UniquenessRule;
+  /** Stateless checks of this kind's fields. `spec` is `obj.spec` or `{}` when it is missing/malformed. */
+  validateObject?(obj: KubeObject, spec: JsonRecord): FieldViolation[];
+  /** Stateful checks beyond reference existence, immutability and uniqueness. */
+  validateWrite?(obj: KubeObject, old: KubeObject | undefined, state: StateView): FieldViolation[];
+  /** Why the object may not be deleted now; empty when it may. */
+  deleteBlockers?(obj: KubeObject, state: StateView): string[];
+}

@@ -1,0 +1,29 @@
+/**
+ * ServiceAlias rules: an alias names a Service of its own namespace. Delete is blocked while a
+ * RuleS2S reference has the alias's key (namespace/name): upstream compares keys only, whatever kind
+ * the rule's reference says, because old manifests pointed rules at aliases.
+ */
+import type { KindRules } from "./kind-rules.ts";
+import { keyOfObject } from "./object-identity.ts";
+import { refKeyAt } from "./references.ts";
+import type { StateView } from "./state-view.ts";
+
+function aliasDeleteBlockers(obj: unknown, state: StateView): string[] {
+  const key = keyOfObject(obj);
+  if (!key) return [];
+  const out: string[] = [];
+  for (const rule of state.list("RuleS2S")) {
+    for (const path of ["serviceLocalRef", "serviceRef"]) {
+      if (refKeyAt(rule, ["spec", path]) === key) {
+        out.push(`ServiceAlias ${key} is referenced by RuleS2S ${keyOfObject(rule) ?? "?"} (spec.${path})`);
+      }
+    }
+  }
+  return out;
+}
+
+/** ServiceAlias: see the file comment. */
+export const serviceAliasRules: KindRules = {
+  sameNamespaceRefs: [{ path: "spec.serviceRef", reason: "an alias must be in its Service's namespace" }],
+  deleteBlockers: aliasDeleteBlockers,
+};

@@ -1,0 +1,158 @@
+/**
+ * Service rules. Ports: protocol TCP|UDP, a port string of at most 32 characters, no duplicate or
+ * overlapping entries per protocol. Address groups: no duplicates, no group that a binding already
+ * gives to a Service, and no port overlap with other Services sharing a group. Delete is blocked
+ * while anything still points at or hangs off the Service (aliases, bindings, rules, own groups),
+ * because the backend would otherwise keep rules and mappings for a Service that no longer exists.
+ */
+import { violation, type FieldViolation } from "../violations.ts";
+import { allMemberships, bindingMembership, specMemberships, type Membership } from "./address-group-membership.ts";
+import { child, item } from "./field-path.ts";
+import { checkEnum, checkOptionalList, checkOptionalString } from "./field-checks.ts";
+import { describeGroupClash, groupPortClashes } from "./group-port-overlap.ts";
+import { asArray, asRecord, readPath, type JsonRecord } from "./json-access.ts";
+import type { KindRules } from "./kind-rules.ts";
+import { keyOfObject } from "./object-identity.ts";
+import { findOverlap, findSelfOverlap, MAX_PORT_STRING, parsePortList } from "./port-syntax.ts";
+import { refKey, refKeyAt } from "./references.ts";
+import { describeRange, PROTOCOLS, servicePortEntries } from "./service-ports.ts";
+import type { StateView } from "./state-view.ts";
+
+export const MAX_DESCRIPTION = 512;
+
+/** Checks one port string (Service ingress ports and port-mapping access ports share the syntax). */
+export function checkPortString(value: unknown, field: string): FieldViolation[] {
+  if (value === undefined || value === null || value === "") return [violation.required(field)];
+  if (typeof value !== "string") return [violation.invalid(field, "must be a string")];
+  if (value.length > MAX_PORT_STRING) return [violation.tooLong(field, MAX_PORT_STRING)];
+  const parsed = parsePortList(value);
+  return parsed.ok ? [] : [violation.invalid(field, parsed.error)];
+}
+
+function validateIngressPorts(spec: JsonRecord): FieldViolation[] {
+  const out: FieldViolation[] = [];
+  checkOptionalList(spec.ingressPorts, "spec.ingressPorts", out).forEach((raw, i) => {
+    const field = item("spec.ingressPorts", i);
+    const entry = asRecord(raw);
+    if (!entry) {
+      out.push(violation.invalid(field, "must be an object {protocol, port, description}"));
+      return;
+    }
+    out.push(...checkEnum(entry.protocol, child(field, "protocol"), PROTOCOLS, true));
+    out.push(...checkPortString(entry.port, child(field, "port")));
+    out.push(...checkOptionalString(entry.description, child(field, "description"), MAX_DESCRIPTION));
+  });
+  return out;
+}
+
+/** Duplicate protocol+port strings and overlapping ranges of one protocol inside this Service. */
+function validatePortConflicts(obj: unknown): FieldViolation[] {
+  const out: FieldViolation[] = [];
+  const entries = servicePortEntries(obj);
+  entries.forEach((e, j) => {
+    const self = findSelfOverlap(e.ranges);
+    if (self) {
+      out.push(violation.invalid(e.field, `${describeRange(e.protocol, self[0])} overlaps ${describeRange(e.protocol, self[1])} in the same entry`));
+    }
+    for (let i = 0; i < j; i++) {
+      const prev = entries[i]!;
+      if (prev.protocol !== e.protocol) continue;
+      if (prev.text === e.text) {
+        out.push(violation.duplicate(e.field, `duplicate port ${e.protocol}/${e.text} (also at ${prev.field})`));
+        break;
+      }
+      const clash = findOverlap(e.ranges, prev.ranges);
+      if (clash) {
+        out.push(
+          violation.invalid(e.field, `${describeRange(e.protocol, clash[0])} overlaps ${describeRange(e.protocol, clash[1])} at ${prev.field}`),
+        );
+        break;
+      }
+    }
+  });
+  return out;
+}
+
+function validateAddressGroupDuplicates(spec: JsonRecord): FieldViolation[] {
+  const out: FieldViolation[] = [];
+  const seen = new Map<string, string>();
+  (asArray(spec.addressGroups) ?? []).forEach((ref, i) => {
+    const key = refKey(ref);
+    if (!key) return;
+    const field = item("spec.addressGroups", i);
+    const first = seen.get(key);
+    if (first) out.push(violation.duplicate(field, `duplicate AddressGroup ${key} (also at ${first})`));
+    else seen.set(key, field);
+  });
+  return out;
+}
+
+function validateServiceWrite(obj: unknown, state: StateView): FieldViolation[] {
+  const serviceKey = keyOfObject(obj);
+  if (!serviceKey) return [];
+  // This Service's stored spec list is replaced by the one being written.
+  const memberships = allMemberships(state).filter((m) => !(m.via === "spec" && m.serviceKey === serviceKey));
+  const out: FieldViolation[] = [];
+
+  (asArray(readPath(obj, ["spec", "addressGroups"])) ?? []).forEach((ref, i) => {
+    const agKey = refKey(ref);
+    if (!agKey) return;
+    const bound = memberships.find((m) => m.via === "binding" && m.agKey === agKey);
+    if (bound) {
+      out.push(
+        violation.forbidden(
+          item("spec.addressGroups", i),
+          `AddressGroup ${agKey} already belongs to Service ${bound.serviceKey} via AddressGroupBinding ${bound.bindingKey ?? "?"}`,
+        ),
+      );
+    }
+  });
+
+  const ownGroups = [
+    ...specMemberships(obj).map((m) => m.agKey),
+    ...memberships.filter((m) => m.via === "binding" && m.serviceKey === serviceKey).map((m) => m.agKey),
+  ];
+  for (const clash of groupPortClashes(serviceKey, servicePortEntries(obj), ownGroups, memberships, state)) {
+    out.push(violation.invalid(clash.mine.field, describeGroupClash(clash)));
+  }
+  return out;
+}
+
+function serviceDeleteBlockers(obj: unknown, state: StateView): string[] {
+  const key = keyOfObject(obj);
+  if (!key) return [];
+  const out: string[] = [];
+  for (const alias of state.list("ServiceAlias")) {
+    if (refKeyAt(alias, ["spec", "serviceRef"]) === key) out.push(`Service ${key} is referenced by ServiceAlias ${keyOfObject(alias) ?? "?"}`);
+  }
+  for (const binding of state.list("AddressGroupBinding")) {
+    const m: Membership | undefined = bindingMembership(binding);
+    if (m?.serviceKey === key) out.push(`Service ${key} is bound to AddressGroup ${m.agKey} by AddressGroupBinding ${m.bindingKey ?? "?"}`);
+  }
+  for (const rule of state.list("RuleS2S")) {
+    for (const path of ["serviceLocalRef", "serviceRef"]) {
+      if (refKeyAt(rule, ["spec", path]) === key) {
+        out.push(`Service ${key} is referenced by RuleS2S ${keyOfObject(rule) ?? "?"} (spec.${path})`);
+      }
+    }
+  }
+  const groups = asArray(readPath(obj, ["spec", "addressGroups"])) ?? [];
+  if (groups.length > 0) {
+    const names = groups.map((g) => refKey(g) ?? "?").join(", ");
+    out.push(`Service ${key} still lists address groups in spec.addressGroups (${names}); remove them first`);
+  }
+  return out;
+}
+
+/** Service: see the file comment. */
+export const serviceRules: KindRules = {
+  listRefs: ["spec.addressGroups"],
+  validateObject: (obj, spec) => [
+    ...checkOptionalString(spec.description, "spec.description", MAX_DESCRIPTION),
+    ...validateIngressPorts(spec),
+    ...validatePortConflicts(obj),
+    ...validateAddressGroupDuplicates(spec),
+  ],
+  validateWrite: (obj, _old, state) => validateServiceWrite(obj, state),
+  deleteBlockers: serviceDeleteBlockers,
+};

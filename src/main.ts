@@ -1,0 +1,78 @@
+/**
+ * CLI entry point.
+ *
+ *   bun run src/main.ts [all|backend|apiserver] [--config FILE]
+ *
+ * `all` (the default) runs the backend and the Kubernetes API server in one process; `backend` runs
+ * the backend alone; `apiserver` runs the API server against BACKEND_ENDPOINT. Settings come from
+ * the YAML file (or NETGUARD_CONFIG) with environment variables on top.
+ */
+import { readFileSync } from "node:fs";
+import { ConfigError, loadConfig, type Config } from "./config/config.ts";
+import { openPersistence } from "./backend/open-persistence.ts";
+import { startBackend } from "./backend/backend.ts";
+
+const USAGE = "usage: bun run src/main.ts [all|backend|apiserver] [--config FILE]";
+
+interface Stoppable {
+  close(): Promise<void>;
+}
+
+async function runBackend(cfg: Config): Promise<Stoppable> {
+  const backend = await startBackend({
+    host: cfg.backend.host,
+    port: cfg.backend.port,
+    persistence: await openPersistence(cfg.storage),
+    retention: cfg.retention,
+    ringCapacity: cfg.eventStore.ringCapacity,
+    bookmarkIntervalMs: cfg.eventStore.bookmarkIntervalMs,
+    shutdownGraceMs: cfg.shutdownGraceMs,
+  });
+  const store = cfg.storage.kind === "memory" ? "memory" : `sqlite ${cfg.storage.path}`;
+  console.log(`netguard backend listening on ${backend.url} (connect, grpc, grpc-web; store: ${store}; rv ${backend.engine.currentRv})`);
+  return backend;
+}
+
+async function main(argv: string[]): Promise<void> {
+  let mode = "all";
+  let configPath = process.env.NETGUARD_CONFIG;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--config") configPath = argv[++i];
+    else if (a.startsWith("--config=")) configPath = a.slice(9);
+    else if (a === "-h" || a === "--help") {
+      console.log(USAGE);
+      return;
+    } else if (a === "all" || a === "backend" || a === "apiserver") mode = a;
+    else throw new ConfigError(`unknown argument "${a}"\n${USAGE}`);
+  }
+  let text: string | undefined;
+  if (configPath) {
+    try {
+      text = readFileSync(configPath, "utf8");
+    } catch (e) {
+      throw new ConfigError(`config: cannot read ${configPath}: ${(e as Error).message}`);
+    }
+  }
+  const cfg = loadConfig(text, process.env);
+  const parts: Stoppable[] = [];
+  if (mode === "all" || mode === "backend") parts.push(await runBackend(cfg));
+  if (mode === "apiserver") throw new ConfigError("the apiserver sub-command is not available yet");
+
+  let stopping = false;
+  const stop = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${sig}: shutting down`);
+    for (const p of parts.reverse()) await p.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  if (e instanceof ConfigError) console.error(e.message);
+  else console.error(`fatal: ${(e as Error)?.stack ?? e}`);
+  process.exit(2);
+});
