@@ -29,6 +29,8 @@ export interface Backend {
   readonly server: ConnectServer;
   /** "http://host:port", for clients. */
   readonly url: string;
+  /** Open Watch streams per kind (a stream is counted until its handler has fully ended). */
+  readonly activeWatches: ReadonlyMap<string, number>;
   close(): Promise<void>;
 }
 
@@ -43,7 +45,13 @@ export async function startBackend(o: BackendOptions): Promise<Backend> {
     trimIntervalMs: o.trimIntervalMs ?? 1000,
   });
   const shutdown = new AbortController();
-  const service = createNetguardService({ engine, shutdown: shutdown.signal, bookmarkIntervalMs: o.bookmarkIntervalMs });
+  const activeWatches = new Map<string, number>();
+  const service = createNetguardService({
+    engine,
+    shutdown: shutdown.signal,
+    bookmarkIntervalMs: o.bookmarkIntervalMs,
+    onWatch: (kind, delta) => activeWatches.set(kind, (activeWatches.get(kind) ?? 0) + delta),
+  });
   const handler = connectNodeAdapter({
     routes: (router) => router.service(NetguardService, service),
     jsonOptions: { registry: netguardRegistry },
@@ -67,6 +75,7 @@ export async function startBackend(o: BackendOptions): Promise<Backend> {
     engine,
     server,
     url: `http://${displayHost}:${server.port}`,
+    activeWatches,
     close() {
       closing ??= (async () => {
         shutdown.abort(new ConnectError("server shutting down", Code.Unavailable));
