@@ -6,16 +6,14 @@
  */
 import { violation, type FieldViolation } from "../violations.ts";
 import { child, item } from "./field-path.ts";
-import { checkOptionalList, checkOptionalString } from "./field-checks.ts";
+import { MAX_PORT_DESCRIPTION, PROTOCOLS } from "./domain-values.ts";
+import { checkOptionalList, checkOptionalString, checkPortString } from "./field-checks.ts";
 import { asRecord, readPath } from "./json-access.ts";
 import type { KindRules } from "./kind-rules.ts";
 import { findOverlap, parsePortList, type PortRange } from "./port-syntax.ts";
 import { checkReference } from "./reference-syntax.ts";
 import { refKey } from "./references.ts";
-import { describeRange, PROTOCOLS } from "./service-ports.ts";
-import { checkPortString } from "./service-rules.ts";
-
-const MAX_PORT_DESCRIPTION = 256;
+import { describeRange } from "./service-ports.ts";
 
 interface ItemPorts {
   serviceKey: string;

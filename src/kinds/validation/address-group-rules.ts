@@ -5,14 +5,13 @@
  */
 import { violation, type FieldViolation } from "../violations.ts";
 import { allMemberships, describeVia } from "./address-group-membership.ts";
+import { RULE_ACTIONS } from "./domain-values.ts";
 import { child, item } from "./field-path.ts";
 import { checkEnum, checkOptionalBool, checkOptionalList } from "./field-checks.ts";
 import { asRecord, type JsonRecord } from "./json-access.ts";
 import type { KindRules } from "./kind-rules.ts";
 import { keyOfObject } from "./object-identity.ts";
 import type { StateView } from "./state-view.ts";
-
-export const RULE_ACTIONS = ["ACCEPT", "DROP"] as const;
 
 /** `spec.hosts` are Host ObjectReferences (no namespace); Hosts themselves are out of scope. */
 function validateHosts(spec: JsonRecord): FieldViolation[] {

@@ -5,6 +5,7 @@
  */
 import { violation, type FieldViolation } from "../violations.ts";
 import { isUnset } from "./json-access.ts";
+import { MAX_PORT_STRING, parsePortList } from "./port-syntax.ts";
 
 /** An enum string. Unset ("" or absent) is Required when `required`, otherwise fine. */
 export function checkEnum(value: unknown, field: string, allowed: readonly string[], required: boolean): FieldViolation[] {
@@ -49,4 +50,13 @@ export function checkOptionalList(value: unknown, field: string, out: FieldViola
     return [];
   }
   return value;
+}
+
+/** A required port string ("80", "8080-9090", "80,443"): at most 32 characters, values 0–65535, start ≤ end. */
+export function checkPortString(value: unknown, field: string): FieldViolation[] {
+  if (value === undefined || value === null || value === "") return [violation.required(field)];
+  if (typeof value !== "string") return [violation.invalid(field, "must be a string")];
+  if (value.length > MAX_PORT_STRING) return [violation.tooLong(field, MAX_PORT_STRING)];
+  const parsed = parsePortList(value);
+  return parsed.ok ? [] : [violation.invalid(field, parsed.error)];
 }

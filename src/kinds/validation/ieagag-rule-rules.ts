@@ -5,14 +5,11 @@
  * so an entry with both or neither has no single meaning.
  */
 import { violation, type FieldViolation } from "../violations.ts";
-import { RULE_ACTIONS } from "./address-group-rules.ts";
+import { MAX_DESCRIPTION, PROTOCOLS, RULE_ACTIONS, TRAFFIC } from "./domain-values.ts";
 import { child, item } from "./field-path.ts";
 import { checkEnum, checkInteger, checkOptionalBool, checkOptionalList, checkOptionalString } from "./field-checks.ts";
 import { asRecord, type JsonRecord } from "./json-access.ts";
 import type { KindRules } from "./kind-rules.ts";
-import { TRAFFIC } from "./rule-s2s-rules.ts";
-import { MAX_DESCRIPTION } from "./service-rules.ts";
-import { PROTOCOLS } from "./service-ports.ts";
 
 const INT32_MAX = 2147483647;
 const PORT_BOUNDS = { min: 1, max: 65535, required: true } as const;

@@ -24,7 +24,6 @@ import { keyOfObject } from "./object-identity.ts";
 import type { StateView } from "./state-view.ts";
 import { validateUnique } from "./uniqueness.ts";
 
-export type { StateView } from "./state-view.ts";
 
 /** Runs a check; an unexpected exception becomes a violation instead of escaping to the caller. */
 function guarded(check: () => FieldViolation[]): FieldViolation[] {

@@ -11,9 +11,13 @@ const DNS1123_SUBDOMAIN = new RegExp(`^${LABEL_FMT}(\\.${LABEL_FMT})*$`);
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
+/** Maximum length of an object name (DNS-1123 subdomain). */
 export const DNS1123_SUBDOMAIN_MAX = 253;
+/** Maximum length of a namespace (DNS-1123 label). */
 export const DNS1123_LABEL_MAX = 63;
+/** Maximum length of the name part of a label or annotation key. */
 export const QUALIFIED_NAME_MAX = 63;
+/** Maximum length of a label value. */
 export const LABEL_VALUE_MAX = 63;
 
 const tooLong = (max: number) => `must be no more than ${max} characters`;

@@ -11,6 +11,7 @@ import type { SameNamespaceRef } from "./reference-syntax.ts";
 import type { StateView } from "./state-view.ts";
 import type { UniquenessRule } from "./uniqueness.ts";
 
+/** Per-kind validation specifics; every member is optional. */
 export interface KindRules {
   /**
    * Dotted ref paths (from the kind table's `refs`) that hold an optional list of references

@@ -12,11 +12,14 @@ export interface PortRange {
   end: number;
 }
 
+/** Lowest port a port string may name (upstream accepts 0). */
 export const MIN_PORT = 0;
+/** Highest port. */
 export const MAX_PORT = 65535;
 /** Upstream limit on the length of a port string. */
 export const MAX_PORT_STRING = 32;
 
+/** The parsed ranges, or why the string is not a valid port list. */
 export type PortListResult = { ok: true; ranges: PortRange[] } | { ok: false; error: string };
 
 /**

@@ -4,12 +4,11 @@
  * at most one rule per (traffic, local Service, target Service), because generated IEAgAgRules are
  * keyed by that triple and a second rule would fight over them.
  */
+import { TRAFFIC } from "./domain-values.ts";
 import { checkEnum, checkOptionalBool } from "./field-checks.ts";
 import { readPath } from "./json-access.ts";
 import type { KindRules } from "./kind-rules.ts";
 import { refKeyAt } from "./references.ts";
-
-export const TRAFFIC = ["INGRESS", "EGRESS"] as const;
 
 /** "traffic|local ns/name|target ns/name". */
 function ruleKey(obj: unknown): string | undefined {

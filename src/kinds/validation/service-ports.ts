@@ -3,11 +3,10 @@
  * sets. Overlap is what netguard forbids inside one Service and between Services sharing an
  * AddressGroup: the AddressGroupPortMapping of a group must map each protocol/port to one Service.
  */
+import { PROTOCOLS } from "./domain-values.ts";
 import { child, item } from "./field-path.ts";
 import { asArray, asRecord, readPath } from "./json-access.ts";
 import { findOverlap, formatRange, parsePortList, type PortRange } from "./port-syntax.ts";
-
-export const PROTOCOLS = ["TCP", "UDP"] as const;
 
 /** One well-formed `spec.ingressPorts[i]` entry. */
 export interface ServicePortEntry {

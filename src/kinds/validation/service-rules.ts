@@ -8,26 +8,16 @@
 import { violation, type FieldViolation } from "../violations.ts";
 import { allMemberships, bindingMembership, specMemberships, type Membership } from "./address-group-membership.ts";
 import { child, item } from "./field-path.ts";
-import { checkEnum, checkOptionalList, checkOptionalString } from "./field-checks.ts";
+import { MAX_DESCRIPTION, PROTOCOLS } from "./domain-values.ts";
+import { checkEnum, checkOptionalList, checkOptionalString, checkPortString } from "./field-checks.ts";
 import { describeGroupClash, groupPortClashes } from "./group-port-overlap.ts";
 import { asArray, asRecord, readPath, type JsonRecord } from "./json-access.ts";
 import type { KindRules } from "./kind-rules.ts";
 import { keyOfObject } from "./object-identity.ts";
-import { findOverlap, findSelfOverlap, MAX_PORT_STRING, parsePortList } from "./port-syntax.ts";
+import { findOverlap, findSelfOverlap } from "./port-syntax.ts";
 import { refKey, refKeyAt } from "./references.ts";
-import { describeRange, PROTOCOLS, servicePortEntries } from "./service-ports.ts";
+import { describeRange, servicePortEntries } from "./service-ports.ts";
 import type { StateView } from "./state-view.ts";
-
-export const MAX_DESCRIPTION = 512;
-
-/** Checks one port string (Service ingress ports and port-mapping access ports share the syntax). */
-export function checkPortString(value: unknown, field: string): FieldViolation[] {
-  if (value === undefined || value === null || value === "") return [violation.required(field)];
-  if (typeof value !== "string") return [violation.invalid(field, "must be a string")];
-  if (value.length > MAX_PORT_STRING) return [violation.tooLong(field, MAX_PORT_STRING)];
-  const parsed = parsePortList(value);
-  return parsed.ok ? [] : [violation.invalid(field, parsed.error)];
-}
 
 function validateIngressPorts(spec: JsonRecord): FieldViolation[] {
   const out: FieldViolation[] = [];

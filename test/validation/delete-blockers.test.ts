@@ -1,0 +1,80 @@
+import { describe, expect, test } from "bun:test";
+import type { KubeObject } from "../../src/kinds/model.ts";
+import { deleteBlockers } from "../../src/kinds/validation/index.ts";
+import { fixture, fixtureState } from "./fixtures.ts";
+import { kindOf, obj, ref } from "./memory-state.ts";
+
+const stub = (kind: string, namespace: string, name: string): KubeObject => ({ apiVersion: "netguard.sgroups.io/v1beta1", kind, metadata: { name, namespace } });
+
+describe("deleteBlockers", () => {
+  test("blocks deleting a Service while an AddressGroupBinding references it", () => {
+    const state = fixtureState();
+    expect(deleteBlockers(kindOf("Service"), fixture("Service", "shop", "worker"), state)).toEqual([
+      "Service shop/worker is bound to AddressGroup shop/ag-worker by AddressGroupBinding shop/worker-in-ag-worker",
+    ]);
+  });
+
+  test("blocks deleting a Service while a RuleS2S references it, and says which reference", () => {
+    const state = fixtureState();
+    const blockers = deleteBlockers(kindOf("Service"), fixture("Service", "shop", "backend"), state);
+    expect(blockers).toContain("Service shop/backend is referenced by RuleS2S shop/frontend-to-backend (spec.serviceRef)");
+    expect(blockers).toContain("Service shop/backend is referenced by RuleS2S shop/backend-from-frontend (spec.serviceLocalRef)");
+  });
+
+  test("allows deleting a Service nothing depends on", () => {
+    const state = fixtureState();
+    state.put(obj("Service", "shop", "lonely", { ingressPorts: [{ protocol: "TCP", port: "1" }] }));
+    expect(deleteBlockers(kindOf("Service"), stub("Service", "shop", "lonely"), state)).toEqual([]);
+  });
+
+  test("uses the stored object when the caller passes only a name", () => {
+    const state = fixtureState();
+    state.remove("ServiceAlias", "shop", "frontend-alias");
+    state.remove("RuleS2S", "shop", "frontend-to-backend");
+    state.remove("RuleS2S", "shop", "backend-from-frontend");
+    expect(deleteBlockers(kindOf("Service"), stub("Service", "shop", "frontend"), state)).toEqual([
+      "Service shop/frontend still lists address groups in spec.addressGroups (shop/ag-frontend); remove them first",
+    ]);
+  });
+
+  test("blocks deleting an AddressGroup while a Service lists it in spec.addressGroups", () => {
+    const state = fixtureState();
+    expect(deleteBlockers(kindOf("AddressGroup"), fixture("AddressGroup", "shop", "ag-frontend"), state)).toEqual([
+      "AddressGroup shop/ag-frontend is used by Service shop/frontend via spec.addressGroups",
+    ]);
+  });
+
+  test("allows deleting an AddressGroup once its binding is gone", () => {
+    const state = fixtureState();
+    state.remove("AddressGroupBinding", "shop", "worker-in-ag-worker");
+    expect(deleteBlockers(kindOf("AddressGroup"), fixture("AddressGroup", "shop", "ag-worker"), state)).toEqual([]);
+  });
+
+  test("blocks deleting a ServiceAlias while a RuleS2S reference has the alias's key", () => {
+    const state = fixtureState();
+    // Legacy rule written before kind: Service was enforced.
+    state.put(
+      obj("RuleS2S", "shop", "legacy", {
+        traffic: "EGRESS",
+        serviceLocalRef: ref("ServiceAlias", "shop", "frontend-alias"),
+        serviceRef: ref("Service", "shop", "backend"),
+      }),
+    );
+    expect(deleteBlockers(kindOf("ServiceAlias"), fixture("ServiceAlias", "shop", "frontend-alias"), state)).toEqual([
+      "ServiceAlias shop/frontend-alias is referenced by RuleS2S shop/legacy (spec.serviceLocalRef)",
+    ]);
+  });
+
+  test("allows deleting a ServiceAlias no rule references", () => {
+    const state = fixtureState();
+    expect(deleteBlockers(kindOf("ServiceAlias"), fixture("ServiceAlias", "shop", "frontend-alias"), state)).toEqual([]);
+  });
+
+  test("never blocks bindings, port mappings, rules or IEAgAgRules", () => {
+    const state = fixtureState();
+    expect(deleteBlockers(kindOf("AddressGroupBinding"), fixture("AddressGroupBinding", "payments", "billing-to-shared-db"), state)).toEqual([]);
+    expect(deleteBlockers(kindOf("AddressGroupPortMapping"), stub("AddressGroupPortMapping", "shop", "ag-backend"), state)).toEqual([]);
+    expect(deleteBlockers(kindOf("RuleS2S"), fixture("RuleS2S", "shop", "backend-from-frontend"), state)).toEqual([]);
+    expect(deleteBlockers(kindOf("IEAgAgRule"), fixture("IEAgAgRule", "shop", "worker-ssh-block"), state)).toEqual([]);
+  });
+});
