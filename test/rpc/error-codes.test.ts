@@ -1,7 +1,8 @@
 /** Write and read errors reach the client as their documented codes, and leave the store untouched. */
 import { describe, expect, test } from "bun:test";
-import { Code } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { ResourceKind } from "../../src/gen/netguard/v1/service_pb.ts";
+import { sample } from "../helpers/fixtures.ts";
 import { objectOf, resourceOf } from "../helpers/rpc-helpers.ts";
 import { backendPerTest, expectCode, expectNothingWritten, fixture, getObj, kind, seedFixtures } from "./rpc-kit.ts";
 
@@ -22,6 +23,18 @@ describe("AlreadyExists", () => {
       expect(err.rawMessage).toContain('"frontend"');
       expect(err.rawMessage).toContain("already exists");
     });
+  });
+});
+
+describe("AlreadyExists under concurrency", () => {
+  test("of ten concurrent creates of one name exactly one succeeds and the others get AlreadyExists", async () => {
+    const { b, client } = await seeded();
+    const rv0 = b.engine.currentRv;
+    const input = sample("Service", 1).object;
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => client.create({ resource: resourceOf(input) })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect(ConnectError.from(r.reason).code).toBe(Code.AlreadyExists);
+    expect(b.engine.currentRv).toBe(rv0 + 1);
   });
 });
 
@@ -60,6 +73,18 @@ describe("NotFound", () => {
         Code.NotFound,
       );
       expect(err.rawMessage).toContain('"ghost"');
+    });
+  });
+});
+
+describe("InvalidArgument for malformed write requests", () => {
+  test("Delete without a kind, and Update/UpdateStatus without a resource, are InvalidArgument and write nothing", async () => {
+    const { b, client } = await seeded();
+    await expectNothingWritten(b, client, ["Service"], async () => {
+      const err = await expectCode(client.delete({ identifier: { namespace: "shop", name: "worker" } }), Code.InvalidArgument);
+      expect(err.rawMessage).toContain("kind");
+      await expectCode(client.update({}), Code.InvalidArgument);
+      await expectCode(client.updateStatus({}), Code.InvalidArgument);
     });
   });
 });

@@ -104,4 +104,25 @@ describe("round trip", () => {
     await expectCode(updateObj(client, forged), Code.FailedPrecondition);
     expect(await getObj(client, Service, "shop", "web")).toEqual(v1);
   });
+
+  test("an empty name with generateName gets a generated name that is kept through get", async () => {
+    const { client } = await start();
+    const input = web();
+    input.metadata.name = "";
+    input.metadata.generateName = "web-";
+    const a = await createObj(client, input);
+    const c = await createObj(client, input);
+    expect(a.metadata.name).toMatch(/^web-[a-z0-9]{5}$/);
+    expect(c.metadata.name).not.toBe(a.metadata.name);
+    expect(a.metadata.generateName).toBe("web-");
+    expect(await getObj(client, Service, "shop", a.metadata.name)).toEqual(a);
+  });
+
+  test("neither name nor generateName is InvalidArgument naming metadata.name", async () => {
+    const { client } = await start();
+    const input = web();
+    input.metadata.name = "";
+    const err = await expectCode(createObj(client, input), Code.InvalidArgument);
+    expect(err.rawMessage).toContain("metadata.name");
+  });
 });

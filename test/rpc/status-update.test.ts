@@ -67,4 +67,35 @@ describe("UpdateStatus", () => {
     const cleared = objectOf((await client.updateStatus({ resource: resourceOf({ ...set, status: {} }) })).resource);
     expect(cleared.status).toBeUndefined();
   });
+
+  test("cannot set a server-derived status field (AddressGroup status.addressGroupName)", async () => {
+    const { b, client } = await start();
+    const objs = await seedFixtures(client);
+    const ag = objs.find((o) => o.metadata.name === "ag-worker")!;
+    const out = objectOf((await client.updateStatus({ resource: resourceOf({ ...ag, status: { addressGroupName: "forged", conditions } }) })).resource);
+    expect(out.status).toEqual({ conditions });
+    // a status write that only touches the derived field is a no-op
+    const rv = b.engine.currentRv;
+    const again = objectOf((await client.updateStatus({ resource: resourceOf({ ...out, status: { addressGroupName: "forged", conditions } }) })).resource);
+    expect(again.metadata.resourceVersion).toBe(String(rv));
+    expect((await getObj(client, kind("AddressGroup"), "shop", "ag-worker")).status).toEqual({ conditions });
+  });
+
+  test("Create ignores status: conditions are written only through UpdateStatus", async () => {
+    const { client } = await start();
+    const out = objectOf(
+      (
+        await client.create({
+          resource: resourceOf({
+            apiVersion: "netguard.sgroups.io/v1beta1",
+            kind: "AddressGroup",
+            metadata: { name: "ag-new", namespace: "shop" },
+            spec: { defaultAction: "DROP" },
+            status: { conditions, observedGeneration: 5 },
+          }),
+        })
+      ).resource,
+    );
+    expect(out.status).toBeUndefined();
+  });
 });

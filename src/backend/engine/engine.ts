@@ -133,7 +133,17 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       if (closed) throw new EngineError("BadRequest", "store is closed");
       const tx: Tx = { overlay: createOverlay(index), events: [], rv, now: now() };
       const result = build(tx);
-      if (dryRun || tx.events.length === 0) return result;
+      if (dryRun) {
+        // Nothing is stored, so no version is consumed: a dry-run create answers without one and
+        // a dry-run update or delete with the stored object's (as Kubernetes does).
+        for (const ev of tx.events) {
+          const stored = index.get(ev.kind, ev.namespace, ev.name)?.metadata.resourceVersion;
+          if (stored) ev.object.metadata.resourceVersion = stored;
+          else delete ev.object.metadata.resourceVersion;
+        }
+        return result;
+      }
+      if (tx.events.length === 0) return result;
       await opts.persistence.commit({ rv: tx.rv, events: tx.events });
       for (const ev of tx.events) {
         if (ev.type === "DELETED") index.remove(ev.kind, ev.namespace, ev.name);

@@ -72,10 +72,12 @@ export function prepareUpdate(kind: KindDescriptor, input: KubeObject, old: Kube
 /** A status update: only status (conditions, observedGeneration, kind status fields) changes. */
 export function prepareStatus(kind: KindDescriptor, input: KubeObject, old: KubeObject): KubeObject {
   const obj = cloneJson(old);
-  const status = cloneJson(input.status ?? {});
-  if (Object.keys(status).length) obj.status = status;
-  else delete obj.status;
-  copyFields(old, obj, kind.readOnly.filter((p) => p[0] === "status"));
+  const derived = kind.readOnly.filter((p) => p[0] === "status");
+  obj.status = cloneJson(input.status ?? {});
+  // derived status fields are the server's: drop the client's value, keep the stored one
+  dropFields(obj, derived);
+  copyFields(old, obj, derived);
+  if (!Object.keys(obj.status ?? {}).length) delete obj.status;
   return obj;
 }
 

@@ -58,7 +58,9 @@ export async function* watchKind(engine: Engine, kind: KindDescriptor, p: WatchP
   let cursor: Cursor;
   if (startRv === undefined || p.sendInitialEvents) {
     if (startRv !== undefined && startRv > engine.currentRv) {
-      throw new WatchExpiredError(`too large resource version: ${startRv}, current: ${engine.currentRv}`);
+      const message = `too large resource version: ${startRv}, current: ${engine.currentRv}; relist`;
+      yield { type: "ERROR", rv: startRv, message };
+      throw new WatchExpiredError(message);
     }
     const snap = engine.snapshot(kind, filter);
     cursor = snap.cursor;

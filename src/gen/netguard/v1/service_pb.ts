@@ -1077,7 +1077,8 @@ export type CreateReq = Message<"netguard.v1.CreateReq"> & {
   resource?: Resource | undefined;
 
   /**
-   * Validate and answer as if stored, without storing or emitting an event.
+   * Validate and answer as if stored, without storing or emitting an event. The answer carries
+   * no new resource_version (none is consumed): empty for a create, the stored one otherwise.
    *
    * @generated from field: bool dry_run = 2;
    */
@@ -1519,7 +1520,8 @@ export const NetguardService: GenService<{
   },
   /**
    * Update replaces spec, labels and annotations. When meta.resource_version is set it must equal
-   * the stored one (ABORTED otherwise). Status and conditions are kept; generation grows when the
+   * the stored one (ABORTED otherwise); when meta.uid is set it must equal the stored uid
+   * (FAILED_PRECONDITION otherwise). Status and conditions are kept; generation grows when the
    * spec changes. A no-op update changes nothing and emits no event.
    *
    * @generated from rpc netguard.v1.NetguardService.Update
