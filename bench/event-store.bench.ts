@@ -6,9 +6,12 @@
  * Prints a table and, as the last line, one JSON object. Medians of several rounds; these machines
  * are noisy, so compare the ratios rather than the absolute numbers.
  *
- *   bun run bench:store [--quick]
+ *   bun run bench:store [--quick] [--write-readme]
+ *
+ * --write-readme replaces the block between the bench:store markers in README.md with this run's
+ * table, so the figures quoted there are always the script's own output.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEventStore } from "../src/backend/events/event-store.ts";
@@ -102,6 +105,7 @@ const results: Record<string, unknown> = { machine: `${process.platform}/${proce
 const rows: string[][] = [["subscribers", "publish ns/event (median)", "delivery ns/event/subscriber (median)"]];
 const publish: Record<string, number> = {};
 const deliver: Record<string, number> = {};
+await publishCost(100); // warm-up: let the JIT settle before the measured runs
 for (const subs of [1, 100, 10_000]) {
   const r = await publishCost(subs);
   publish[subs] = Math.round(r.publishNs);
@@ -123,8 +127,22 @@ const writes = {
 rmSync(dir, { recursive: true, force: true });
 results.write_path = writes;
 
-console.log("Event store publish/delivery cost");
-for (const r of rows) console.log(r.map((c, i) => c.padEnd(i === 0 ? 12 : 40)).join(""));
-console.log(`\nWrite path (${N} objects, one create per call / one Sync batch):`);
-for (const [k, v] of Object.entries(writes)) console.log(`  ${k.padEnd(28)} ${v}`);
+const lines: string[] = [];
+lines.push(`Event store publish/delivery cost (${EVENTS} events per round, median of ${ROUNDS} rounds)`);
+for (const r of rows) lines.push(r.map((c, i) => c.padEnd(i === 0 ? 12 : 40)).join("").trimEnd());
+lines.push("", `Write path (${N} objects; one create per call, or one Sync batch):`);
+for (const [k, v] of Object.entries(writes)) lines.push(`  ${k.padEnd(28)} ${v}`);
+const table = lines.join("\n");
+console.log(table);
+if (process.argv.includes("--write-readme")) {
+  const readme = join(import.meta.dir, "..", "README.md");
+  const text = readFileSync(readme, "utf8");
+  const start = "<!-- bench:store:start -->";
+  const end = "<!-- bench:store:end -->";
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error("README.md has no bench:store markers");
+  const machine = `Run on ${new Date().toISOString().slice(0, 10)}, ${results.machine}, ${results.runtime}, ${navigator.hardwareConcurrency} cores${quick ? " (--quick)" : ""}:`;
+  writeFileSync(readme, `${text.slice(0, i + start.length)}\n${machine}\n\n\`\`\`\n${table}\n\`\`\`\n${text.slice(j)}`);
+}
 console.log(JSON.stringify(results));
