@@ -12,6 +12,7 @@ import { startConnectServer, type ConnectServer } from "../runtime/connect-serve
 import { createEngine, type Engine } from "./engine/engine.ts";
 import type { Persistence, RetentionPolicy } from "./store/persistence.ts";
 import { createNetguardService } from "./rpc/netguard-service.ts";
+import { createBackendMetrics, type BackendMetrics } from "./backend-metrics.ts";
 
 export interface BackendOptions {
   host: string;
@@ -31,6 +32,7 @@ export interface Backend {
   readonly url: string;
   /** Open Watch streams per kind (a stream is counted until its handler has fully ended). */
   readonly activeWatches: ReadonlyMap<string, number>;
+  readonly metrics: BackendMetrics;
   close(): Promise<void>;
 }
 
@@ -46,18 +48,28 @@ export async function startBackend(o: BackendOptions): Promise<Backend> {
   });
   const shutdown = new AbortController();
   const activeWatches = new Map<string, number>();
+  const metrics = createBackendMetrics(engine, o.persistence);
   const service = createNetguardService({
     engine,
     shutdown: shutdown.signal,
     bookmarkIntervalMs: o.bookmarkIntervalMs,
-    onWatch: (kind, delta) => activeWatches.set(kind, (activeWatches.get(kind) ?? 0) + delta),
+    onWatch: (kind, delta) => {
+      activeWatches.set(kind, (activeWatches.get(kind) ?? 0) + delta);
+      metrics.onWatch(kind, delta);
+    },
   });
   const handler = connectNodeAdapter({
     routes: (router) => router.service(NetguardService, service),
     jsonOptions: { registry: netguardRegistry },
+    interceptors: [metrics.interceptor],
     shutdownSignal: shutdown.signal,
     fallback(req, res) {
       const path = (req.url ?? "").split("?")[0];
+      if (path === "/metrics") {
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+        res.end(metrics.render());
+        return;
+      }
       if (path === "/healthz" || path === "/readyz") {
         const ready = !shutdown.signal.aborted;
         res.writeHead(ready ? 200 : 503, { "content-type": "text/plain" });
@@ -76,10 +88,12 @@ export async function startBackend(o: BackendOptions): Promise<Backend> {
     server,
     url: `http://${displayHost}:${server.port}`,
     activeWatches,
+    metrics,
     close() {
       closing ??= (async () => {
         shutdown.abort(new ConnectError("server shutting down", Code.Unavailable));
         await server.close(o.shutdownGraceMs ?? 2000);
+        metrics.close();
         await engine.close();
       })();
       return closing;

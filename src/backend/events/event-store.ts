@@ -47,6 +47,8 @@ export interface EventStore {
   ring(kind: string): EventRing;
   /** Counters for metrics and tests. */
   readonly stats: { logReads: number; lapped: number; expired: number };
+  /** Events published per kind and change type (read by metrics at scrape time). */
+  readonly published: ReadonlyMap<string, Record<"ADDED" | "MODIFIED" | "DELETED", number>>;
 }
 
 export function createEventStore(opts: EventStoreOptions): EventStore {
@@ -55,6 +57,8 @@ export function createEventStore(opts: EventStoreOptions): EventStore {
   let currentRv = opts.startRv;
   const batch = opts.readBatch ?? 512;
   const stats = { logReads: 0, lapped: 0, expired: 0 };
+  const published = new Map<string, Record<"ADDED" | "MODIFIED" | "DELETED", number>>();
+  for (const k of opts.kinds) published.set(k, { ADDED: 0, MODIFIED: 0, DELETED: 0 });
 
   const ringOf = (kind: string): EventRing => {
     const r = rings.get(kind);
@@ -67,9 +71,11 @@ export function createEventStore(opts: EventStoreOptions): EventStore {
       return currentRv;
     },
     stats,
+    published,
     publish(events) {
       for (const ev of events) {
         ringOf(ev.kind).publish(ev);
+        published.get(ev.kind)![ev.type]++;
         if (ev.rv > currentRv) currentRv = ev.rv;
       }
     },

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Backend } from "../../src/backend/backend.ts";
+import { kindByName } from "../../src/kinds/kind-table.ts";
+import { clientFor, startTestBackend } from "../helpers/backend-harness.ts";
+import { sample } from "../helpers/fixtures.ts";
+import { promtoolCheck, unexpectedLint } from "../helpers/promtool.ts";
+import { createObj, watchKindRpc } from "../helpers/rpc-helpers.ts";
+import { readWatch } from "../helpers/watch-reader.ts";
+
+let backend: Backend;
+beforeAll(async () => {
+  backend = await startTestBackend({ ringCapacity: 4 });
+});
+afterAll(async () => {
+  await backend.close();
+});
+
+const scrape = async () => (await fetch(`${backend.url}/metrics`)).text();
+
+describe("backend /metrics", () => {
+  test("exposes watch, RPC, event-store, log and process metrics that promtool accepts", async () => {
+    const client = clientFor(backend.url);
+    const kind = kindByName("Service")!;
+    const w = readWatch(kind, (signal) => watchKindRpc(client, kind, {}, signal));
+    for (let i = 0; i < 6; i++) await createObj(client, sample("Service", i).object);
+    await w.until((es) => es.filter((e) => e.type === "ADDED").length >= 6);
+    await createObj(client, sample("Service", 0).object).catch(() => undefined); // AlreadyExists
+    const text = await scrape();
+    expect(text).toContain('watch_streams_active_total{resource_type="services"} 1');
+    expect(text).toContain('watch_events_total{resource_type="services",event_type="ADDED"} 6');
+    expect(text).toContain('netguard_backend_rpc_requests_total{method="Create",code="ok"} 6');
+    expect(text).toContain('netguard_backend_rpc_requests_total{method="Create",code="already_exists"} 1');
+    expect(text).toMatch(/netguard_backend_rpc_duration_seconds_bucket\{method="Create",le="\+Inf"\} 7/);
+    expect(text).toContain('netguard_event_store_ring_events{resource_type="services"} 4');
+    expect(text).toContain("netguard_resource_version 6");
+    expect(text).toMatch(/process_resident_memory_bytes \d+/);
+    const r = promtoolCheck(text);
+    expect(unexpectedLint(r.output)).toEqual([]);
+    w.stop();
+  });
+
+  test("a closed watch leaves the active gauge at zero", async () => {
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await scrape()).toContain('watch_streams_active_total{resource_type="services"} 0');
+  });
+});
