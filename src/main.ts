@@ -11,6 +11,10 @@ import { readFileSync } from "node:fs";
 import { ConfigError, loadConfig, type Config } from "./config/config.ts";
 import { openPersistence } from "./backend/open-persistence.ts";
 import { startBackend } from "./backend/backend.ts";
+import { createBackendClient } from "./apiserver/backend-client.ts";
+import { startApiServer } from "./apiserver/api-server.ts";
+import { createWatchHub } from "./apiserver/watch/watch-hub.ts";
+import { createApiServerMetrics } from "./apiserver/apiserver-metrics.ts";
 
 const USAGE = "usage: bun run src/main.ts [all|backend|apiserver] [--config FILE]";
 
@@ -18,7 +22,26 @@ interface Stoppable {
   close(): Promise<void>;
 }
 
-async function runBackend(cfg: Config): Promise<Stoppable> {
+async function runApiServer(cfg: Config, backendEndpoint: string): Promise<Stoppable> {
+  const metrics = createApiServerMetrics();
+  const backend = createBackendClient(backendEndpoint, metrics.observeBackendCall);
+  const watch = createWatchHub({
+    backend,
+    mode: cfg.watch.mode,
+    streamingEnabled: cfg.watch.streamingEnabled,
+    pollingIntervalMs: cfg.watch.pollingIntervalMs,
+    streamReconnectDelayMs: cfg.watch.streamReconnectDelayMs,
+    cacheCapacity: cfg.watch.cacheCapacity,
+    bookmarkIntervalMs: cfg.eventStore.bookmarkIntervalMs,
+    onDeliveryLatency: metrics.onDeliveryLatency,
+  });
+  metrics.attach(watch);
+  const api = await startApiServer(cfg.api.host, cfg.api.port, { backend, watch, metrics });
+  console.log(`netguard API server listening on ${api.url} (netguard.sgroups.io/v1beta1; backend ${backendEndpoint}; watch mode ${cfg.watch.mode})`);
+  return api;
+}
+
+async function runBackend(cfg: Config): Promise<Stoppable & { url: string }> {
   const backend = await startBackend({
     host: cfg.backend.host,
     port: cfg.backend.port,
@@ -56,8 +79,14 @@ async function main(argv: string[]): Promise<void> {
   }
   const cfg = loadConfig(text, process.env);
   const parts: Stoppable[] = [];
-  if (mode === "all" || mode === "backend") parts.push(await runBackend(cfg));
-  if (mode === "apiserver") throw new ConfigError("the apiserver sub-command is not available yet");
+  if (mode === "all" || mode === "backend") {
+    const backend = await runBackend(cfg);
+    parts.push(backend);
+    // All-in-one still goes through Connect: the API server never touches the store directly.
+    if (mode === "all") parts.push(await runApiServer(cfg, backend.url));
+  } else {
+    parts.push(await runApiServer(cfg, cfg.backendEndpoint));
+  }
 
   let stopping = false;
   const stop = async (sig: string) => {

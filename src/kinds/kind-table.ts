@@ -66,7 +66,10 @@ export interface KindDescriptor {
   immutable: readonly (readonly string[])[];
   /** Fields only the server writes (derived); ignored on input from clients. */
   readOnly: readonly (readonly string[])[];
-  /** Status fields beyond conditions/observedGeneration, written through status updates. */
+  /**
+   * Status fields beyond conditions/observedGeneration (the status schema). Those also listed in
+   * `readOnly` are written by the server only; a status update cannot set them.
+   */
   statusFields: readonly (readonly string[])[];
   columns: ColumnSpec[];
 }
@@ -248,7 +251,8 @@ export const KINDS: readonly KindDescriptor[] = [
     fields: [f("accessPorts", "accessPorts", accessPorts)],
     refs: [],
     immutable: [],
-    readOnly: [],
+    // fully derived (src/backend/derive/access-ports.ts): clients may change labels/annotations only
+    readOnly: [p("accessPorts")],
     statusFields: [],
     columns: [
       {
@@ -285,7 +289,8 @@ export const KINDS: readonly KindDescriptor[] = [
       { path: p("spec.serviceRef"), kind: "Service" },
     ],
     immutable: [p("spec.traffic"), p("spec.serviceLocalRef"), p("spec.serviceRef")],
-    readOnly: [],
+    // the generated IEAgAgRules this rule contributes to (src/backend/derive/derived-fields.ts)
+    readOnly: [p("status.ieAgAgRuleRefs")],
     statusFields: [p("status.ieAgAgRuleRefs")],
     columns: [
       { name: "Traffic", type: "string", priority: 0, description: "spec.traffic", cell: specValue("traffic", "") },

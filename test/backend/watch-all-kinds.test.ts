@@ -6,6 +6,8 @@ import { clientFor, sqlitePersistence, startTestBackend, tempDir } from "../help
 import { sample } from "../helpers/fixtures.ts";
 import { createAll, createObj, deleteObj, listKind, relabel, updateObj, watchKindRpc } from "../helpers/rpc-helpers.ts";
 import { readWatch } from "../helpers/watch-reader.ts";
+import type { KubeObject } from "../../src/kinds/model.ts";
+import { getObj } from "../rpc/rpc-kit.ts";
 
 const running: Backend[] = [];
 afterEach(async () => {
@@ -18,11 +20,25 @@ async function backend(o: Parameters<typeof startTestBackend>[0] = {}) {
   return b;
 }
 
-/** Creates sample n of a kind with its dependencies; returns the created object. */
+/**
+ * Creates sample n of a kind with its dependencies; returns the created object (for a derived
+ * kind, the one the server created with its dependency).
+ */
 async function makeSample(client: ReturnType<typeof clientFor>, kind: KindDescriptor, n: number) {
   const s = sample(kind.kind, n);
   await createAll(client, s.needs);
-  return createObj(client, s.object);
+  if (!s.derived) return createObj(client, s.object);
+  return getObj(client, kind, s.object.metadata.namespace, s.object.metadata.name);
+}
+
+/**
+ * Deletes a sample object and returns the resourceVersion of its DELETED event. A derived object
+ * goes with its owner, as the next change of the owner's commit.
+ */
+async function removeSample(client: ReturnType<typeof clientFor>, kind: KindDescriptor, n: number, obj: KubeObject): Promise<number> {
+  const owner = sample(kind.kind, n).owner;
+  if (!owner) return Number((await deleteObj(client, obj)).metadata.resourceVersion);
+  return Number((await deleteObj(client, owner)).metadata.resourceVersion) + 1;
 }
 
 const mine = (prefixNames: string[]) => (e: { name: string }) => prefixNames.includes(e.name);
@@ -44,12 +60,12 @@ describe.each(KINDS.map((k) => [k.kind, k] as const))("Watch%s", (_name, kind) =
 
     const d = await makeSample(client, kind, 3);
     const d2 = await updateObj(client, relabel(d, "2"));
-    const gone = await deleteObj(client, d2);
+    const goneRv = await removeSample(client, kind, 3, d2);
     const names = mine([d.metadata.name]);
     const live = await w.until((es) => es.filter(names).length >= 3);
     const mineLive = live.filter(names);
     expect(mineLive.map((e) => e.type)).toEqual(["ADDED", "MODIFIED", "DELETED"]);
-    expect(mineLive.map((e) => e.rv)).toEqual([Number(d.metadata.resourceVersion), Number(d2.metadata.resourceVersion), Number(gone.metadata.resourceVersion)]);
+    expect(mineLive.map((e) => e.rv)).toEqual([Number(d.metadata.resourceVersion), Number(d2.metadata.resourceVersion), goneRv]);
     expect(mineLive[1]!.object!.metadata.labels?.rev).toBe("2");
     // strictly increasing positions, nothing twice
     const rvs = w.events.filter((e) => !e.initialEventsEnd && e.rv > marker.rv).map((e) => e.rv);

@@ -80,7 +80,8 @@ describe("buf curl --schema proto against Watch RPCs", () => {
     const s = sample(kind.kind, 800 + ++n);
     const out = await bufCurlWatch(method, "grpc", true, (o) => o.includes(`"name": "${s.object.metadata.name}"`), async () => {
       await createAll(client, s.needs);
-      await createObj(client, s.object);
+      // a derived kind (AddressGroupPortMapping) is created by the server with its AddressGroup
+      if (!s.derived) await createObj(client, s.object);
     });
     expect(out).toContain(`"@type": "type.googleapis.com/netguard.v1.${kind.kind}"`);
   });

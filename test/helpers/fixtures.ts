@@ -32,8 +32,11 @@ const obj = (kind: string, name: string, namespace: string, spec: Record<string,
 /**
  * A new valid object of `kind` (suffix makes it unique) and the objects it needs first. Independent
  * of the fixtures: each sample brings its own dependencies, so samples can be created in any number.
+ *
+ * `derived` samples (AddressGroupPortMapping) are not written by clients: creating `needs` makes
+ * the server create `object` (its content is then the server's), and deleting `owner` deletes it.
  */
-export function sample(kind: string, n: number): { needs: KubeObject[]; object: KubeObject } {
+export function sample(kind: string, n: number): { needs: KubeObject[]; object: KubeObject; derived?: true; owner?: KubeObject } {
   const ns = "shop";
   const svc = (name: string, port: number, namespace = ns) =>
     obj("Service", name, namespace, { ingressPorts: [{ protocol: "TCP", port: String(port) }] });
@@ -48,8 +51,10 @@ export function sample(kind: string, n: number): { needs: KubeObject[]; object: 
         needs: [svc(`bsvc-${n}`, 20_000 + n), ag(`bag-${n}`)],
         object: obj(kind, `bind-${n}`, ns, { serviceRef: ref("Service", `bsvc-${n}`, ns), addressGroupRef: ref("AddressGroup", `bag-${n}`, ns) }),
       };
-    case "AddressGroupPortMapping":
-      return { needs: [ag(`pm-${n}`)], object: obj(kind, `pm-${n}`, ns, {}, { accessPorts: { items: [] } }) };
+    case "AddressGroupPortMapping": {
+      const owner = ag(`pm-${n}`);
+      return { needs: [owner], object: obj(kind, `pm-${n}`, ns, {}), derived: true, owner };
+    }
     case "RuleS2S":
       return {
         needs: [svc(`rl-${n}`, 30_000 + n), svc(`rt-${n}`, 40_000 + n)],

@@ -1,6 +1,7 @@
 /** Every change, of any kind, takes the next value of one resourceVersion counter. */
 import { describe, expect, test } from "bun:test";
 import { SyncOp } from "../../src/gen/netguard/v1/service_pb.ts";
+import type { Backend } from "../../src/backend/backend.ts";
 import type { KubeObject } from "../../src/kinds/model.ts";
 import { sample } from "../helpers/fixtures.ts";
 import { createObj, deleteObj, listKind, relabel, updateObj } from "../helpers/rpc-helpers.ts";
@@ -8,14 +9,20 @@ import { backendPerTest, kind, syncReq, watchFrom } from "./rpc-kit.ts";
 
 const start = backendPerTest();
 const rvOf = (o: KubeObject) => Number(o.metadata.resourceVersion);
+/** Events published so far, all kinds: one per version handed out. */
+const publishedEvents = (b: Backend) => [...b.engine.events.published.values()].reduce((n, c) => n + c.ADDED + c.MODIFIED + c.DELETED, 0);
 
 describe("one counter across kinds", () => {
   test("interleaved creates, updates and deletes of several kinds get consecutive resourceVersions", async () => {
     const { b, client } = await start();
+    // one commit per write; a commit may carry derived changes after the written object (an
+    // AddressGroup's port mapping, a binding's Service and mapping), each with its own version
     const rvs: number[] = [];
     const track = async (p: Promise<KubeObject>) => {
+      const before = b.engine.currentRv;
       const o = await p;
-      rvs.push(rvOf(o));
+      expect(rvOf(o)).toBe(before + 1);
+      for (let rv = before + 1; rv <= b.engine.currentRv; rv++) rvs.push(rv);
       return o;
     };
     const alias = sample("ServiceAlias", 1);
@@ -32,6 +39,7 @@ describe("one counter across kinds", () => {
     await track(deleteObj(client, bsvc));
     expect(rvs).toEqual(rvs.map((_, i) => i + 1));
     expect(b.engine.currentRv).toBe(rvs.length);
+    expect(publishedEvents(b)).toBe(rvs.length);
     // every List and SyncStatus reports the same newest version, whatever the kind
     for (const k of ["Service", "AddressGroup", "ServiceAlias", "IEAgAgRule"]) {
       expect((await listKind(client, kind(k))).resourceVersion).toBe(rvs.length);
@@ -46,9 +54,13 @@ describe("one counter across kinds", () => {
       writes.push(createObj(client, sample("Service", i).object));
       writes.push(createObj(client, sample("AddressGroup", i).object));
     }
-    const rvs = (await Promise.all(writes)).map(rvOf).sort((x, y) => x - y);
-    expect(rvs).toEqual(rvs.map((_, i) => i + 1));
-    expect(b.engine.currentRv).toBe(40);
+    const rvs = (await Promise.all(writes)).map(rvOf);
+    const mappings = (await listKind(client, kind("AddressGroupPortMapping"))).items.map(rvOf);
+    // 20 Services, 20 AddressGroups and the 20 port mappings their commits created
+    const all = [...rvs, ...mappings].sort((x, y) => x - y);
+    expect(all).toEqual(all.map((_, i) => i + 1));
+    expect(b.engine.currentRv).toBe(60);
+    expect(publishedEvents(b)).toBe(60);
   });
 
   test("a Sync batch of N objects takes N consecutive versions in one go", async () => {
@@ -65,7 +77,8 @@ describe("one counter across kinds", () => {
     expect(seen.map((e) => e.name)).toEqual(batch.map((o) => o.metadata.name));
     expect(batchRvs).toEqual(batchRvs.map((_, i) => batchRvs[0]! + i));
     expect(rvOf(other) < batchRvs[0]! || rvOf(other) > batchRvs[4]!).toBe(true);
-    expect(b.engine.currentRv).toBe(rv0 + 6);
+    // five Services, the AddressGroup and its port mapping
+    expect(b.engine.currentRv).toBe(rv0 + 7);
     w.stop();
   });
 });

@@ -70,10 +70,15 @@ describe("deleteBlockers", () => {
     expect(deleteBlockers(kindOf("ServiceAlias"), fixture("ServiceAlias", "shop", "frontend-alias"), state)).toEqual([]);
   });
 
-  test("never blocks bindings, port mappings, rules or IEAgAgRules", () => {
+  test("always blocks port mappings: the server deletes them with their AddressGroup", () => {
+    expect(deleteBlockers(kindOf("AddressGroupPortMapping"), stub("AddressGroupPortMapping", "shop", "ag-backend"), fixtureState())).toEqual([
+      "AddressGroupPortMapping shop/ag-backend is managed by the server: it is deleted with its AddressGroup",
+    ]);
+  });
+
+  test("never blocks bindings, rules or IEAgAgRules", () => {
     const state = fixtureState();
     expect(deleteBlockers(kindOf("AddressGroupBinding"), fixture("AddressGroupBinding", "payments", "billing-to-shared-db"), state)).toEqual([]);
-    expect(deleteBlockers(kindOf("AddressGroupPortMapping"), stub("AddressGroupPortMapping", "shop", "ag-backend"), state)).toEqual([]);
     expect(deleteBlockers(kindOf("RuleS2S"), fixture("RuleS2S", "shop", "backend-from-frontend"), state)).toEqual([]);
     expect(deleteBlockers(kindOf("IEAgAgRule"), fixture("IEAgAgRule", "shop", "worker-ssh-block"), state)).toEqual([]);
   });

@@ -82,7 +82,7 @@ describe("§8 negative cases", () => {
       {
         field: "spec.ingressPorts[0].port",
         reason: "FieldValueInvalid",
-        message: "TCP 8081 overlaps TCP 8080-8081 of Service shop/backend in AddressGroup shop/ag-backend",
+        message: "TCP 8081 of Service shop/metrics overlaps TCP 8080-8081 of Service shop/backend in AddressGroup shop/ag-backend",
       },
     ]);
   });

@@ -163,7 +163,7 @@ describe("Service writes (stateful)", () => {
       {
         field: "spec.ingressPorts[2].port",
         reason: "FieldValueInvalid",
-        message: "TCP 8000-9000 overlaps TCP 8443 of Service shop/admin in AddressGroup shop/ag-frontend",
+        message: "TCP 8000-9000 of Service shop/frontend overlaps TCP 8443 of Service shop/admin in AddressGroup shop/ag-frontend",
       },
     ]);
   });
@@ -183,7 +183,7 @@ describe("Service writes (stateful)", () => {
       {
         field: "spec.ingressPorts[0].port",
         reason: "FieldValueInvalid",
-        message: "TCP 9000-9200 overlaps TCP 9100 of Service shop/legacy in AddressGroup shop/ag-worker",
+        message: "TCP 9000-9200 of Service shop/worker overlaps TCP 9100 of Service shop/legacy in AddressGroup shop/ag-worker",
       },
     ]);
   });

@@ -6,6 +6,11 @@
  * the next value of the single resourceVersion counter, commits objects, events and counter in one
  * transaction, and only then updates the in-memory index and publishes the events. A failed
  * validation or commit changes nothing; a no-op write emits nothing.
+ *
+ * Derived data (port mappings, aggregated groups, generated rules, conditions; src/backend/derive/)
+ * is part of the same transaction: a written object carries its own derived fields in its own
+ * event, and the derive step then records every consequence for other objects as further events
+ * of the same commit, each with its own resourceVersion.
  */
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import { KINDS } from "../../kinds/kind-table.ts";
@@ -17,6 +22,8 @@ import type { Persistence, RetentionPolicy, StoredEvent } from "../store/persist
 import { EngineError, invalid } from "./engine-error.ts";
 import { createObjectIndex, createOverlay, type ObjectIndex, type Overlay } from "./object-index.ts";
 import { generateSuffix, prepareCreate, prepareStatus, prepareUpdate, sameObject } from "./object-metadata.ts";
+import type { Change } from "../derive/affected-targets.ts";
+import { createDeriveStep, type DeriveSink } from "../derive/derive-step.ts";
 
 export interface EngineOptions {
   persistence: Persistence;
@@ -25,6 +32,8 @@ export interface EngineOptions {
   /** How often retention runs (ms); 0 disables the timer (tests call trimNow). */
   trimIntervalMs?: number;
   now?: () => Date;
+  /** Told when the start-up reconcile of derived objects fails (default: console.warn). */
+  onWarning?: (message: string) => void;
 }
 
 export interface WriteOptions {
@@ -126,6 +135,29 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
 
   let lock: Promise<unknown> = Promise.resolve();
   let closed = false;
+  const derive = createDeriveStep();
+
+  function deriveSink(tx: Tx): DeriveSink {
+    return {
+      state: tx.overlay,
+      now: tx.now,
+      newUid: () => crypto.randomUUID(),
+      write: (kind, type, obj, prevLabels) => void record(tx, kind, type, obj, prevLabels),
+    };
+  }
+
+  /** Records the derived consequences of the batch's own writes (everything in tx.events so far). */
+  function propagate(tx: Tx): void {
+    const changes: Change[] = [];
+    const seen = new Set<string>();
+    for (const ev of tx.events) {
+      const key = `${ev.namespace}/${ev.name}`;
+      if (seen.has(`${ev.kind} ${key}`)) continue;
+      seen.add(`${ev.kind} ${key}`);
+      changes.push({ kind: ev.kind, key, before: index.get(ev.kind, ev.namespace, ev.name), after: tx.overlay.get(ev.kind, ev.namespace, ev.name) });
+    }
+    derive.propagate(changes, index, deriveSink(tx));
+  }
 
   /** Runs `build` under the write lock and commits what it produced. */
   function write<T>(dryRun: boolean, build: (tx: Tx) => T): Promise<T> {
@@ -133,6 +165,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       if (closed) throw new EngineError("BadRequest", "store is closed");
       const tx: Tx = { overlay: createOverlay(index), events: [], rv, now: now() };
       const result = build(tx);
+      propagate(tx);
       if (dryRun) {
         // Nothing is stored, so no version is consumed: a dry-run create answers without one and
         // a dry-run update or delete with the stored object's (as Kubernetes does).
@@ -212,13 +245,14 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     }
     const obj = prepareCreate(kind, input, tx.now, name);
     checkValid(kind, obj, undefined, tx);
-    return record(tx, kind, "ADDED", obj);
+    return record(tx, kind, "ADDED", derive.withDerivedFields(kind, obj, undefined, tx.overlay, tx.now));
   }
 
   function doUpdate(tx: Tx, kind: KindDescriptor, input: KubeObject, old: KubeObject, checkRv: boolean): KubeObject {
     if (checkRv) checkPreconditions(kind, old, { resourceVersion: input.metadata.resourceVersion, uid: input.metadata.uid });
-    const obj = prepareUpdate(kind, input, old);
-    checkValid(kind, obj, old, tx);
+    const prepared = prepareUpdate(kind, input, old);
+    checkValid(kind, prepared, old, tx);
+    const obj = derive.withDerivedFields(kind, prepared, old, tx.overlay, tx.now);
     if (sameObject(obj, old)) return old;
     return record(tx, kind, "MODIFIED", obj, old.metadata.labels);
   }
@@ -246,6 +280,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     floorRv = Math.max(floorRv, await opts.persistence.trim(opts.retention, Date.now()));
     return floorRv;
   }
+  // Derived data written by an older version (or missing) is brought up to date in one commit.
+  await write(false, (tx) => derive.reconcile(deriveSink(tx))).catch((e: unknown) => {
+    (opts.onWarning ?? console.warn)(`derived objects could not be reconciled at start: ${e instanceof Error ? e.message : String(e)}`);
+  });
   if (opts.trimIntervalMs && opts.trimIntervalMs > 0) {
     trimTimer = setInterval(() => void trimNow().catch(() => undefined), opts.trimIntervalMs);
     (trimTimer as { unref?: () => void }).unref?.();
@@ -270,7 +308,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       write(!!o.dryRun, (tx) => {
         const old = mustGet(tx, kind, input.metadata.namespace, input.metadata.name);
         checkPreconditions(kind, old, { resourceVersion: input.metadata.resourceVersion, uid: input.metadata.uid });
-        const obj = prepareStatus(kind, input, old);
+        const obj = derive.withDerivedFields(kind, prepareStatus(kind, input, old), old, tx.overlay, tx.now);
         if (sameObject(obj, old)) return old;
         return record(tx, kind, "MODIFIED", obj, old.metadata.labels);
       }),

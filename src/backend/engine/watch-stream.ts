@@ -82,6 +82,7 @@ export async function* watchKind(engine: Engine, kind: KindDescriptor, p: WatchP
   });
   let nextBookmark = Date.now() + p.bookmarkIntervalMs;
   let lastSentRv = cursor.lastRv;
+  let caughtUpOnce = false;
 
   while (!p.signal.aborted) {
     const r = await engine.events.read(cursor);
@@ -104,6 +105,17 @@ export async function* watchKind(engine: Engine, kind: KindDescriptor, p: WatchP
     if (r.events.length) lastSentRv = cursor.lastRv;
     const caughtUp = cursor.nextSeq >= 0 && cursor.nextSeq === ring.nextSeq;
     if (!caughtUp) continue;
+    if (p.allowBookmarks && !caughtUpOnce) {
+      // A resumed watcher learns at once that it has caught up (no waiting for the periodic
+      // bookmark): consumers such as the API server's catch-up streams can hand over immediately.
+      caughtUpOnce = true;
+      const progress = Math.max(cursor.lastRv, engine.currentRv);
+      if (progress > lastSentRv) {
+        yield { type: "BOOKMARK", rv: progress, initialEventsEnd: false };
+        lastSentRv = progress;
+        continue;
+      }
+    }
     if (p.allowBookmarks && Date.now() >= nextBookmark) {
       // Everything of this kind up to the newest committed version has been delivered.
       const progress = Math.max(cursor.lastRv, engine.currentRv);

@@ -7,6 +7,7 @@ import { timestampFromDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import { fromProto } from "../../kinds/convert.ts";
 import { KINDS, kindByResourceKind, kindBySyncCase, type KindDescriptor } from "../../kinds/kind-table.ts";
+import type { KubeObject } from "../../kinds/model.ts";
 import { createObjectFilter, SelectorError } from "../../kinds/selectors.ts";
 import {
   NetguardService,
@@ -144,6 +145,18 @@ function watchHandler(opts: ServiceOptions, kind: KindDescriptor) {
   };
 }
 
+type ObjectWrite = (kind: KindDescriptor, obj: KubeObject, o: { dryRun: boolean }) => Promise<KubeObject>;
+
+/** Create, Update and UpdateStatus share one shape: a Resource in, the stored Resource out. */
+function writeHandler(write: ObjectWrite) {
+  return (req: CreateReq | UpdateReq) =>
+    guard(async () => {
+      const { kind, obj } = fromResource(req.resource);
+      const out = await write(kind, obj, { dryRun: req.dryRun });
+      return create(WriteRespSchema, { resource: toResource(kind, out) });
+    });
+}
+
 /** Builds the service implementation for `router.service(NetguardService, impl)`. */
 export function createNetguardService(opts: ServiceOptions): ServiceImpl<typeof NetguardService> {
   const { engine } = opts;
@@ -161,24 +174,9 @@ export function createNetguardService(opts: ServiceOptions): ServiceImpl<typeof 
       }),
     syncStatus: () =>
       create(SyncStatusRespSchema, { updatedAt: timestampFromDate(engine.lastWrite), resourceVersion: String(engine.currentRv) }),
-    create: (req: CreateReq) =>
-      guard(async () => {
-        const { kind, obj } = fromResource(req.resource);
-        const out = await engine.create(kind, obj, { dryRun: req.dryRun });
-        return create(WriteRespSchema, { resource: toResource(kind, out) });
-      }),
-    update: (req: UpdateReq) =>
-      guard(async () => {
-        const { kind, obj } = fromResource(req.resource);
-        const out = await engine.update(kind, obj, { dryRun: req.dryRun });
-        return create(WriteRespSchema, { resource: toResource(kind, out) });
-      }),
-    updateStatus: (req: UpdateReq) =>
-      guard(async () => {
-        const { kind, obj } = fromResource(req.resource);
-        const out = await engine.updateStatus(kind, obj, { dryRun: req.dryRun });
-        return create(WriteRespSchema, { resource: toResource(kind, out) });
-      }),
+    create: writeHandler(engine.create),
+    update: writeHandler(engine.update),
+    updateStatus: writeHandler(engine.updateStatus),
     delete: (req: DeleteReq) =>
       guard(async () => {
         const kind = kindByResourceKind(req.kind);

@@ -78,6 +78,9 @@ function validateBindingWrite(obj: unknown, state: StateView): FieldViolation[] 
 
 /** AddressGroupBinding: see the file comment. */
 export const addressGroupBindingRules: KindRules = {
+  // Upstream's client forced the Service namespace to the binding's; a binding is the Service
+  // owner's request, so it lives with the Service (the AddressGroup side may be elsewhere, by policy).
+  sameNamespaceRefs: [{ path: "spec.serviceRef", reason: "an AddressGroupBinding must live in its Service's namespace" }],
   uniqueness: { field: "spec", key: servicePairKey, describe: "the same Service and AddressGroup" },
   validateWrite: (obj, _old, state) => validateBindingWrite(obj, state),
 };

@@ -5,7 +5,8 @@
  * is computed in one place from the state.
  */
 import { keyOfObject } from "./object-identity.ts";
-import { allRefs, refKey, refKeyAt } from "./references.ts";
+import { asArray, readPath } from "./json-access.ts";
+import { refKey, refKeyAt } from "./references.ts";
 import type { StateView } from "./state-view.ts";
 
 /** One Service-in-AddressGroup registration. */
@@ -17,13 +18,18 @@ export interface Membership {
   bindingKey?: string;
 }
 
-/** The memberships a Service declares in its own `spec.addressGroups`. */
+/**
+ * The memberships a Service declares in its own `spec.addressGroups`. Read directly (no field
+ * paths are built): this runs for every Service on every write that needs the relation.
+ */
 export function specMemberships(service: unknown): Membership[] {
   const serviceKey = keyOfObject(service);
   if (!serviceKey) return [];
+  const value = readPath(service, ["spec", "addressGroups"]);
+  const refs = asArray(value) ?? (value === undefined || value === null ? [] : [value]);
   const out: Membership[] = [];
-  for (const r of allRefs(service, [{ path: ["spec", "addressGroups"], kind: "AddressGroup" }])) {
-    const agKey = refKey(r.value);
+  for (const ref of refs) {
+    const agKey = refKey(ref);
     if (agKey) out.push({ serviceKey, agKey, via: "spec" });
   }
   return out;

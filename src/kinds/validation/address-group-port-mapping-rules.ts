@@ -1,8 +1,13 @@
 /**
- * AddressGroupPortMapping rules. The mapping is backend-generated (one per AddressGroup, listing
- * each member Service's ports), but users may write it, so its root-level `accessPorts.items` are
- * checked: each item references a Service, its per-protocol port strings use the Service port
- * syntax (descriptions ≤ 256), and ranges of different Services must not overlap within a protocol.
+ * AddressGroupPortMapping rules. The mapping is fully derived by the server (one per AddressGroup,
+ * same name and namespace, listing each member Service's ports; src/backend/derive/): clients
+ * cannot create or delete one — it comes and goes with its AddressGroup — and an update may change
+ * labels and annotations only (`accessPorts` is read-only). Upstream let clients write it and then
+ * silently overwrote the result at the next regeneration; refusing says so up front.
+ *
+ * The shape of `accessPorts.items` is still checked (API server dry runs, old stores): each item
+ * references a Service, its per-protocol port strings use the Service port syntax (descriptions
+ * ≤ 256), and ranges of different Services must not overlap within a protocol.
  */
 import { violation, type FieldViolation } from "../violations.ts";
 import { child, item } from "./field-path.ts";
@@ -80,7 +85,15 @@ function validateAccessPorts(obj: unknown): FieldViolation[] {
   return out;
 }
 
+/** Why a client may not create a mapping. */
+export const MAPPING_CREATE_FORBIDDEN =
+  "AddressGroupPortMapping objects are managed by the server: one is created with each AddressGroup (same name and namespace)";
+
 /** AddressGroupPortMapping: see the file comment. */
 export const addressGroupPortMappingRules: KindRules = {
   validateObject: (obj) => validateAccessPorts(obj),
+  validateWrite: (_obj, old) => (old === undefined ? [violation.forbidden("metadata.name", MAPPING_CREATE_FORBIDDEN)] : []),
+  deleteBlockers: (obj) => [
+    `AddressGroupPortMapping ${obj.metadata?.namespace ?? "?"}/${obj.metadata?.name ?? "?"} is managed by the server: it is deleted with its AddressGroup`,
+  ],
 };

@@ -40,10 +40,14 @@ export function groupPortClashes(
   return out;
 }
 
-/** "TCP 8081 overlaps TCP 8080-8081 of Service shop/backend in AddressGroup shop/ag-backend". */
-export function describeGroupClash(c: GroupPortClash): string {
+/**
+ * "TCP 8081 overlaps TCP 8080-8081 of Service shop/backend in AddressGroup shop/ag-backend"; with
+ * `serviceKey`, both Services are named: "TCP 8081 of Service shop/api overlaps TCP 8080-8081 of …".
+ */
+export function describeGroupClash(c: GroupPortClash, serviceKey?: string): string {
+  const mine = serviceKey ? ` of Service ${serviceKey}` : "";
   return (
-    `${describeRange(c.mine.protocol, c.ranges[0])} overlaps ${describeRange(c.theirs.protocol, c.ranges[1])} ` +
+    `${describeRange(c.mine.protocol, c.ranges[0])}${mine} overlaps ${describeRange(c.theirs.protocol, c.ranges[1])} ` +
     `of Service ${c.otherServiceKey} in AddressGroup ${c.agKey}`
   );
 }

@@ -103,7 +103,7 @@ function validateServiceWrite(obj: unknown, state: StateView): FieldViolation[] 
     ...memberships.filter((m) => m.via === "binding" && m.serviceKey === serviceKey).map((m) => m.agKey),
   ];
   for (const clash of groupPortClashes(serviceKey, servicePortEntries(obj), ownGroups, memberships, state)) {
-    out.push(violation.invalid(clash.mine.field, describeGroupClash(clash)));
+    out.push(violation.invalid(clash.mine.field, describeGroupClash(clash, serviceKey)));
   }
   return out;
 }

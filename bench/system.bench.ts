@@ -1,0 +1,112 @@
+/**
+ * System benchmark: streaming vs polling watch, fan-out, write throughput — with real processes.
+ *
+ *   bun run bench [--quick] [--write-readme] [--storage memory:|sqlite] [--profile DIR]
+ *
+ * Starts one backend (`src/main.ts backend`), then API servers (`src/main.ts apiserver`) one after
+ * another — streaming, polling (default 5 s interval), and streaming again for fan-out and writes —
+ * each reaching the backend through a byte-counting TCP proxy in this process. Watch clients are
+ * raw HTTP/1.1 sockets in a separate process. Everything is measured from the outside (/proc, the
+ * backend's /metrics, the proxy, client-side receipt times). Prints a table and, as the LAST line,
+ * one JSON object. Not part of the test suite.
+ *
+ * Every child runs in its own process group and is killed at the end, on errors and on SIGINT.
+ * --profile DIR makes every child write a Bun CPU profile (markdown) into DIR when it stops.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { benchService, createBackendWriter } from "./system/backend-writer.ts";
+import { installCleanupHandlers, onCleanup, runCleanup } from "./system/cleanup.ts";
+import { profileChildrenInto } from "./system/launcher.ts";
+import { profileFor } from "./system/profile.ts";
+import { machineInfo, renderJson, renderTable, writeReadme, type Results } from "./system/report.ts";
+import { runFanOut } from "./system/scenarios/fan-out.ts";
+import { runFanOutFloor } from "./system/scenarios/fan-out-floor.ts";
+import { runMode } from "./system/scenarios/mode-comparison.ts";
+import { runWriteThroughput } from "./system/scenarios/write-throughput.ts";
+import { startBackendProc } from "./system/stack.ts";
+import { WatchPool } from "./system/watch-pool.ts";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const flagValue = (name: string) => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1) ?? (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const storageArg = flagValue("--storage");
+const profileDir = flagValue("--profile");
+/** Hard stop: whatever happens, the run ends (and cleans up) by then. */
+const DEADLINE_MS = quick ? 180_000 : 1_200_000;
+
+const log = (s: string) => console.error(s);
+
+async function main(): Promise<void> {
+  installCleanupHandlers();
+  const started = performance.now();
+  const deadline = setTimeout(() => {
+    console.error(`benchmark exceeded ${DEADLINE_MS / 1000} s; stopping`);
+    void runCleanup().finally(() => process.exit(3));
+  }, DEADLINE_MS);
+  deadline.unref();
+
+  let storage = "memory:";
+  if (storageArg === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "netguard-sysbench-"));
+    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    storage = `sqlite:${join(dir, "bench.db")}`;
+  } else if (storageArg && storageArg !== "memory:" && storageArg !== "memory") {
+    throw new Error(`--storage must be memory: or sqlite, not ${storageArg}`);
+  }
+  if (profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    profileChildrenInto(profileDir);
+  }
+  const p = profileFor(quick, storage);
+  const machine = machineInfo(quick, storageArg === "sqlite" ? "sqlite (temp file)" : "memory:");
+  log(`system benchmark${quick ? " (--quick)" : ""}: ${machine.cores} cores, ${machine.cpu}, ${machine.runtime}`);
+
+  const backend = await startBackendProc(storage);
+  const writer = createBackendWriter(backend.port);
+  const t0 = performance.now();
+  await writer.syncUpsert(Array.from({ length: p.objects }, (_, i) => benchService(p.namespace, i, "preloaded")));
+  const preload = { objects: p.objects, ms: performance.now() - t0 };
+  log(`backend up on :${backend.port}; preloaded ${p.objects} Services in ${preload.ms.toFixed(0)} ms`);
+  const pool = await WatchPool.start();
+
+  log("streaming mode:");
+  const streaming = await runMode("streaming", p, backend, writer, pool, log);
+  log("polling mode:");
+  const polling = await runMode("polling", p, backend, writer, pool, log);
+  log("fan-out (streaming):");
+  const fanout = await runFanOut(p, backend, writer, pool, log);
+  log("fan-out floor (reference raw-socket server, same clients):");
+  const floor = await runFanOutFloor(p, pool, log);
+  log("write throughput:");
+  const writes = await runWriteThroughput(p, backend, writer);
+  if (backend.child.exit) throw new Error(`the backend exited during the run (${backend.child.exit}):\n${backend.child.tail()}`);
+
+  await pool.stop();
+  await backend.child.stop();
+  const results: Results = {
+    machine,
+    profile: p,
+    preload,
+    modes: { streaming, polling },
+    fanout,
+    floor,
+    writes,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+  const table = renderTable(results);
+  console.log(table);
+  if (args.includes("--write-readme")) writeReadme(table);
+  console.log(renderJson(results));
+}
+
+try {
+  await main();
+  await runCleanup();
+  process.exit(0);
+} catch (e) {
+  console.error(`benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  await runCleanup();
+  process.exit(1);
+}

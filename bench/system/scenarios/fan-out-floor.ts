@@ -1,0 +1,52 @@
+/**
+ * Calibration: the same watch clients and the same steady load (1,000 watchers, 100 events/s)
+ * against the reference server (reference-server-process.ts) instead of the API server. What it
+ * measures is what this machine and this client can do at best with one writing thread — the
+ * floor under the API server's fan-out latency, so a missed target can be read as "the API
+ * server's overhead" or "the box".
+ */
+import type { LatencySummary } from "../latency.ts";
+import { freePort, launch } from "../launcher.ts";
+import { LineChannel } from "../line-channel.ts";
+import type { Profile } from "../profile.ts";
+import type { WatchPool } from "../watch-pool.ts";
+import type { WriteAck } from "../latency.ts";
+
+export interface FloorResult {
+  watchers: number;
+  latency: LatencySummary;
+  /** Time the reference server spent writing one event to every socket. */
+  writeMsPerEvent: number;
+  complete: boolean;
+}
+
+export async function runFanOutFloor(p: Profile, pool: WatchPool, log: (s: string) => void): Promise<FloorResult> {
+  const port = await freePort();
+  const channel = new LineChannel();
+  const child = await launch({
+    name: "reference server",
+    args: ["bench/system/reference-server-process.ts", String(port)],
+    ready: /"ready":true/,
+    stdinPipe: true,
+    onStdout: channel.onStdout,
+  });
+  channel.attach(child);
+  try {
+    const watchers = p.fanoutLevels[0]!;
+    await pool.open(port, "/reference?watch=true", watchers, 500);
+    await new Promise((r) => setTimeout(r, 500));
+    await pool.mark(true);
+    const count = Math.round((p.steadyRate * p.steadyMs) / 1000);
+    const r = await channel.request<{ acks: WriteAck[]; writeMsPerEvent: number; watchers: number }>({ op: "run", count, rate: p.steadyRate, firstRv: 1 }, p.steadyMs + 30_000);
+    const w = await pool.wait(count, 10_000);
+    const latency = await pool.latency(r.acks);
+    log(
+      `  reference server, ${r.watchers} watchers × ${p.steadyRate}/s: p50 ${latency.fromAck.p50.toFixed(2)} ms, p99 ${latency.fromAck.p99.toFixed(2)} ms ` +
+        `(emit → receipt); writing one event to all sockets took ${r.writeMsPerEvent.toFixed(2)} ms`,
+    );
+    return { watchers: r.watchers, latency, writeMsPerEvent: r.writeMsPerEvent, complete: w.complete };
+  } finally {
+    await pool.closeAll().catch(() => undefined);
+    await channel.stop();
+  }
+}

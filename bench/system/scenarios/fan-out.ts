@@ -1,0 +1,218 @@
+/**
+ * Fan-out of one streaming API server:
+ *  1. idle memory: RSS with a few watchers (source and cache started), then with `rssWatchers`
+ *     idle watchers; the difference per watcher;
+ *  2. the ramp: for each level, connect up to that many watchers, write a few events and check that
+ *     every watcher gets every one (the largest level that passes is the answer);
+ *  3. at the first level (1,000): steady 100 events/s rounds (latency at fan-out), and burst rounds
+ *     (Sync batches back to back; deliveries per second until the last watcher has the last event);
+ *  4. the steady load again with 1,000 all-namespaces watchers: namespace-scoped watches (kubectl's
+ *     default, and the headline) are filtered per watcher; unfiltered ones share one encoded chunk.
+ * Bursts stay below the API server's cache ring (4,096 events per kind), so a watcher that falls
+ * behind is slow, not expired.
+ */
+import { benchService, pacedUpdates, type BackendWriter } from "../backend-writer.ts";
+import { median, wallMs, type LatencySummary } from "../latency.ts";
+import { openWindow, type WindowFigures } from "../measure-window.ts";
+import type { Profile } from "../profile.ts";
+import { startApiServerProc, type BackendProc } from "../stack.ts";
+import { watchPath, watchPathAllNamespaces, type WatchPool } from "../watch-pool.ts";
+
+export interface LevelResult {
+  watchers: number;
+  connectMs: number;
+  connectFailed: number;
+  /** Every watcher got every check event. */
+  allDelivered: boolean;
+  checkP99Ms: number;
+  /** From the last check write's ack until the last watcher had every event. */
+  checkDrainMs: number;
+  note: string;
+}
+
+export interface SteadyRound {
+  watchers: number;
+  latency: LatencySummary;
+  deliveriesPerS: number;
+  window: WindowFigures;
+  complete: boolean;
+}
+
+export interface BurstRound {
+  events: number;
+  deliveries: number;
+  ms: number;
+  deliveriesPerS: number;
+  complete: boolean;
+  window: WindowFigures;
+}
+
+export interface FanOutResult {
+  rss: { baseWatchers: number; baseKiB: number; watchers: number; kiB: number; kibPerWatcher: number; connectMs: number; failed: number };
+  levels: LevelResult[];
+  maxWatchersAllDelivered: number;
+  steadyAt: number;
+  /** Steady rounds at the first level, namespace-scoped watchers (the headline figures). */
+  steady: SteadyRound[];
+  burst: BurstRound[];
+  /** The same steady load with all-namespaces watchers. */
+  clusterWide: SteadyRound[];
+  problems: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const BASE_WATCHERS = 10;
+
+export async function runFanOut(p: Profile, backend: BackendProc, writer: BackendWriter, pool: WatchPool, log: (s: string) => void): Promise<FanOutResult> {
+  const problems: string[] = [];
+  const api = await startApiServerProc("streaming", backend.port);
+  const targets = { backendPort: backend.port, backend: backend.child, apiServer: api.child, proxy: api.proxy, client: pool.process };
+  const path = async () => watchPath(p.namespace, await writer.currentRv());
+  let tag = 0;
+  /** One steady round: `steadyRate` Updates/s for `steadyMs` to every connected watcher. */
+  const steadyRound = async (label: string, watchers: number): Promise<SteadyRound> => {
+    await pool.mark(true);
+    const win = await openWindow(targets);
+    const count = Math.round((p.steadyRate * p.steadyMs) / 1000);
+    const paced = await pacedUpdates(writer, { namespace: p.namespace, objects: p.objects, rate: p.steadyRate, count, tag: `steady-${tag++}` });
+    const sw = await pool.wait(paced.acks.length, 15_000);
+    const window = await win.close();
+    const latency = await pool.latency(paced.acks);
+    const span = ((sw.complete ? sw.allAt : wallMs()) - paced.startedAt) / 1000;
+    const round = { watchers, latency, deliveriesPerS: latency.matched / span, window, complete: sw.complete && latency.matched === latency.expected };
+    if (!round.complete) problems.push(`${label} at ${watchers}: ${latency.expected - latency.matched} deliveries missing; ${sw.errorLines} ERROR events ${sw.lastError}`);
+    log(
+      `  ${label}: ${p.steadyRate}/s × ${watchers} watchers: p50 ${latency.fromAck.p50.toFixed(2)} ms, p99 ${latency.fromAck.p99.toFixed(2)} ms, ` +
+        `max ${latency.fromAck.max.toFixed(1)} ms; API server CPU ${(window.apiServer.cpuShare * 100).toFixed(0)}%, client CPU ${(window.client.cpuShare * 100).toFixed(0)}%`,
+    );
+    return round;
+  };
+  try {
+    // 1. idle memory per watcher
+    await pool.open(api.port, await path(), BASE_WATCHERS);
+    await sleep(1500);
+    const base = api.child.sample()!;
+    const idleOpen = await pool.open(api.port, await path(), p.rssWatchers - BASE_WATCHERS, 500);
+    // settle (request garbage collected), then the median of three samples
+    await sleep(2000);
+    const samples: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await sleep(500);
+      samples.push(api.child.sample()!.rssKiB);
+    }
+    const full = { rssKiB: median(samples) };
+    const added = idleOpen.opened;
+    const rss = {
+      baseWatchers: BASE_WATCHERS,
+      baseKiB: base.rssKiB,
+      watchers: added + BASE_WATCHERS,
+      kiB: full.rssKiB,
+      kibPerWatcher: added > 0 ? (full.rssKiB - base.rssKiB) / added : NaN,
+      connectMs: idleOpen.ms,
+      failed: idleOpen.failed,
+    };
+    log(`  idle RSS: ${rss.baseKiB} KiB with ${BASE_WATCHERS} watchers, ${rss.kiB} KiB with ${rss.watchers} → ${rss.kibPerWatcher.toFixed(2)} KiB per watcher (connected in ${idleOpen.ms.toFixed(0)} ms)`);
+    if (idleOpen.failed) problems.push(`idle RSS: ${idleOpen.failed} of ${p.rssWatchers - BASE_WATCHERS} connections failed: ${idleOpen.lastConnectFailure}`);
+    await pool.closeAll();
+    await sleep(500);
+
+    // 2. + 3. the ramp
+    const levels: LevelResult[] = [];
+    const steady: SteadyRound[] = [];
+    const burst: BurstRound[] = [];
+    let maxOk = 0;
+    let current = 0;
+    for (const level of p.fanoutLevels) {
+      const o = await pool.open(api.port, await path(), level - current, 500);
+      current += o.opened;
+      await sleep(1000);
+      const r: LevelResult = { watchers: current, connectMs: o.ms, connectFailed: o.failed, allDelivered: false, checkP99Ms: NaN, checkDrainMs: NaN, note: "" };
+      levels.push(r);
+      if (o.failed) {
+        r.note = `${o.failed} connections failed: ${o.lastConnectFailure}`;
+        problems.push(`ramp ${level}: ${r.note}`);
+        break;
+      }
+      await pool.mark(true);
+      const check = await pacedUpdates(writer, { namespace: p.namespace, objects: p.objects, rate: p.checkRate, count: p.checkEvents, tag: `check-${level}-${tag++}` });
+      const w = await pool.wait(check.acks.length, 15_000 + level * 3);
+      const lat = await pool.latency(check.acks);
+      r.allDelivered = w.complete && lat.matched === lat.expected && check.errors === 0 && w.errorLines === 0 && w.unexpectedCloses === 0;
+      r.checkP99Ms = lat.fromAck.p99;
+      r.checkDrainMs = w.complete ? w.allAt - check.endedAt : NaN;
+      if (!r.allDelivered) {
+        r.note =
+          `${w.below} watchers short of ${check.acks.length} events (min ${w.minCount}); ${lat.expected - lat.matched} deliveries missing; ` +
+          `${w.errorLines} ERROR events${w.errorLines ? ` (${w.lastError})` : ""}; ${w.unexpectedCloses} closed; ${check.errors} write errors`;
+        problems.push(`ramp ${level}: ${r.note}`);
+      }
+      log(`  ramp ${current} watchers: connected in ${o.ms.toFixed(0)} ms; ${r.allDelivered ? "all events delivered" : "NOT all delivered"}; check p99 ${lat.fromAck.p99.toFixed(1)} ms`);
+      if (!r.allDelivered) break;
+      maxOk = current;
+      if (api.child.exit) break;
+
+      if (level === p.fanoutLevels[0]) {
+        for (let i = 0; i < p.steadyRounds; i++) steady.push(await steadyRound(`steady round ${i + 1}`, current));
+        for (let i = 0; i < p.burstRounds; i++) {
+          await pool.mark(false);
+          const win = await openWindow(targets);
+          const t0 = wallMs();
+          for (let b = 0; b < p.burstBatches; b++) {
+            const batch = Array.from({ length: p.burstBatchSize }, (_, k) => {
+              const n = (b * p.burstBatchSize + k) % p.objects;
+              return benchService(p.namespace, n, `burst-${tag}-${b}-${k}`);
+            });
+            await writer.syncUpsert(batch);
+          }
+          tag++;
+          const events = p.burstBatches * p.burstBatchSize;
+          const bw = await pool.wait(events, 60_000);
+          const window = await win.close();
+          const ms = (bw.complete ? bw.allAt : wallMs()) - t0;
+          const deliveries = bw.complete ? events * current : bw.events;
+          const round = { events, deliveries, ms, deliveriesPerS: deliveries / (ms / 1000), complete: bw.complete, window };
+          burst.push(round);
+          if (!bw.complete) {
+            problems.push(
+              `burst round ${i + 1} at ${current}: ${bw.below} watchers short of ${events} events (min ${bw.minCount}); ` +
+                `${bw.errorLines} ERROR events ${bw.lastError}; ${bw.unexpectedCloses} closed ${bw.lastClose}`,
+            );
+          }
+          log(
+            `  burst ${events} events × ${current} watchers: ${(ms / 1000).toFixed(2)} s → ${(round.deliveriesPerS / 1000).toFixed(0)}k deliveries/s ` +
+              `${bw.complete ? "" : "(INCOMPLETE) "}; API server CPU ${(window.apiServer.cpuShare * 100).toFixed(0)}%, client CPU ${(window.client.cpuShare * 100).toFixed(0)}%`,
+          );
+          await sleep(500);
+        }
+      }
+    }
+
+    // 4. the same steady load with watchers on all namespaces (no filter: one shared chunk per flush)
+    const clusterWide: SteadyRound[] = [];
+    if (p.clusterWideRounds > 0 && !api.child.exit) {
+      await pool.closeAll();
+      await sleep(500);
+      const n = p.fanoutLevels[0]!;
+      const o = await pool.open(api.port, watchPathAllNamespaces(await writer.currentRv()), n, 500);
+      await sleep(1000);
+      if (o.failed) problems.push(`all-namespaces watchers: ${o.failed} connections failed: ${o.lastConnectFailure}`);
+      for (let i = 0; i < p.clusterWideRounds; i++) clusterWide.push(await steadyRound(`all-namespaces round ${i + 1}`, o.opened));
+    }
+    if (api.child.exit) problems.push(`the API server exited (${api.child.exit}): ${api.child.tail().slice(-2000)}`);
+    await pool.closeAll();
+    return { rss, levels, maxWatchersAllDelivered: maxOk, steadyAt: p.fanoutLevels[0]!, steady, burst, clusterWide, problems };
+  } finally {
+    await pool.closeAll().catch(() => undefined);
+    await api.stop();
+  }
+}
+
+/** Median of the steady rounds' p99 and of the burst rounds' deliveries/s. */
+export function fanOutHeadline(r: FanOutResult): { p99: number; p50: number; deliveriesPerS: number; steadyDeliveriesPerS: number } {
+  return {
+    p99: median(r.steady.map((s) => s.latency.fromAck.p99)),
+    p50: median(r.steady.map((s) => s.latency.fromAck.p50)),
+    deliveriesPerS: median(r.burst.map((b) => b.deliveriesPerS)),
+    steadyDeliveriesPerS: median(r.steady.map((s) => s.deliveriesPerS)),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The system under test, as real processes: one backend (`src/main.ts backend`) and API servers
+ * (`src/main.ts apiserver`) in a chosen watch mode, each reaching the backend through its own
+ * counting proxy. Only 127.0.0.1 and free ports are used.
+ */
+import { startCountingProxy, type CountingProxy } from "./counting-proxy.ts";
+import { freePort, launch, type Child } from "./launcher.ts";
+
+export interface BackendProc {
+  child: Child;
+  port: number;
+}
+
+export interface ApiServerProc {
+  child: Child;
+  port: number;
+  mode: "streaming" | "polling";
+  proxy: CountingProxy;
+  stop(): Promise<void>;
+}
+
+/** Starts the backend with the given NETGUARD_STORAGE (memory: by default). */
+export async function startBackendProc(storage: string): Promise<BackendProc> {
+  const port = await freePort();
+  const child = await launch({
+    name: "backend",
+    args: ["src/main.ts", "backend"],
+    env: { NETGUARD_BACKEND_ADDR: `127.0.0.1:${port}`, NETGUARD_STORAGE: storage },
+    ready: /backend listening on/,
+  });
+  return { child, port };
+}
+
+/** Starts an API server in `mode` whose BACKEND_ENDPOINT is a fresh counting proxy to the backend. */
+export async function startApiServerProc(mode: "streaming" | "polling", backendPort: number, pollingInterval = "5s"): Promise<ApiServerProc> {
+  const proxy = await startCountingProxy(backendPort);
+  const port = await freePort();
+  let child: Child;
+  try {
+    child = await launch({
+      name: `API server (${mode})`,
+      args: ["src/main.ts", "apiserver"],
+      env: {
+        NETGUARD_API_ADDR: `127.0.0.1:${port}`,
+        BACKEND_ENDPOINT: `127.0.0.1:${proxy.port}`,
+        WATCH_MODE: mode,
+        WATCH_POLLING_INTERVAL: pollingInterval,
+      },
+      ready: /API server listening on/,
+    });
+  } catch (e) {
+    await proxy.close();
+    throw e;
+  }
+  return {
+    child,
+    port,
+    mode,
+    proxy,
+    async stop() {
+      await child.stop();
+      await proxy.close();
+    },
+  };
+}

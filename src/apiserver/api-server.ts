@@ -1,0 +1,67 @@
+/**
+ * The Kubernetes API server for netguard.sgroups.io/v1beta1: one web-standard fetch handler
+ * (discovery, OpenAPI, REST, watch, health), run by Bun.serve or Deno.serve. It keeps no
+ * authoritative state: reads and writes go to the backend; watches are served from per-kind
+ * watch caches fed by one backend stream (or poller) per kind.
+ */
+import { serveFetch, type FetchServer } from "../runtime/serve-fetch.ts";
+import type { BackendClient } from "./backend-client.ts";
+import { createRestHandler } from "./rest/rest-handler.ts";
+import { statusError, statusResponse, StatusError, toStatus } from "./status.ts";
+import type { WatchHub } from "./watch/watch-types.ts";
+import type { ApiServerMetrics } from "./apiserver-metrics.ts";
+
+export interface ApiHandlerOptions {
+  backend: BackendClient;
+  watch: WatchHub;
+  /** Extra routes tried before the REST routes. */
+  extraRoutes?: (req: Request, url: URL) => Response | Promise<Response> | undefined;
+  /** Serves /metrics and counts every request. */
+  metrics?: ApiServerMetrics;
+}
+
+export type ApiHandler = (req: Request) => Promise<Response>;
+
+export function createApiHandler(o: ApiHandlerOptions): ApiHandler {
+  const rest = createRestHandler({ backend: o.backend, watch: o.watch });
+  const handler: ApiHandler = async (req) => {
+    const url = new URL(req.url);
+    try {
+      if (url.pathname === "/healthz" || url.pathname === "/livez" || url.pathname === "/readyz") {
+        return new Response("ok", { headers: { "content-type": "text/plain" } });
+      }
+      if (url.pathname === "/metrics" && o.metrics) {
+        return new Response(o.metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+      }
+      const extra = await o.extraRoutes?.(req, url);
+      if (extra) return extra;
+      const res = await rest(req, url);
+      if (res) return res;
+      throw statusError.notFound("the server could not find the requested resource");
+    } catch (e) {
+      if (e instanceof StatusError) return statusResponse(e.status);
+      return statusResponse(toStatus(e, { kind: "", plural: "" }));
+    }
+  };
+  return o.metrics ? o.metrics.instrument(handler) : handler;
+}
+
+export interface ApiServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(host: string, port: number, o: ApiHandlerOptions): Promise<ApiServer> {
+  const handler = createApiHandler(o);
+  const server: FetchServer = await serveFetch(host, port, handler);
+  const display = host === "0.0.0.0" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `http://${display}:${server.port}`,
+    port: server.port,
+    async close() {
+      await o.watch.close();
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * The API server's only way to data: the backend's Connect API. The API server keeps no
+ * authoritative state; every read that must be current and every write goes through here.
+ * Objects cross this boundary in the Kubernetes shape (converted with the kind table).
+ */
+import { create, createRegistry, type Message } from "@bufbuild/protobuf";
+import { codeName } from "../metrics/connect-codes.ts";
+import { anyUnpack, timestampMs } from "@bufbuild/protobuf/wkt";
+import { createClient, type Client, type Transport } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { fromProto, toProto } from "../kinds/convert.ts";
+import type { KindDescriptor } from "../kinds/kind-table.ts";
+import type { KubeObject } from "../kinds/model.ts";
+import { file_netguard_v1_resources } from "../gen/netguard/v1/resources_pb.ts";
+import {
+  file_netguard_v1_service,
+  NetguardService,
+  ResourceSchema,
+  WatchEvent_EventType,
+  type Resource,
+  type WatchEvent,
+} from "../gen/netguard/v1/service_pb.ts";
+
+const registry = createRegistry(file_netguard_v1_service, file_netguard_v1_resources);
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continueToken?: string;
+}
+
+export interface ListPage {
+  items: KubeObject[];
+  resourceVersion: string;
+  continueToken: string;
+}
+
+export type BackendEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+
+export interface BackendWatchEvent {
+  type: BackendEventType;
+  object?: KubeObject;
+  resourceVersion: string;
+  initialEventsEnd: boolean;
+  /** Backend commit time (ms since epoch) of the change, when known. */
+  commitTimeMs?: number;
+  errorMessage?: string;
+}
+
+export interface BackendWatchRequest {
+  resourceVersion?: string;
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  allowBookmarks?: boolean;
+  sendInitialEvents?: boolean;
+}
+
+export interface Preconditions {
+  resourceVersion?: string;
+  uid?: string;
+}
+
+/** Errors are the client library's ConnectError (with Connect codes); callers map them. */
+export interface BackendClient {
+  list(kind: KindDescriptor, opts: ListOptions): Promise<ListPage>;
+  get(kind: KindDescriptor, namespace: string, name: string): Promise<KubeObject>;
+  create(kind: KindDescriptor, obj: KubeObject, dryRun?: boolean): Promise<KubeObject>;
+  update(kind: KindDescriptor, obj: KubeObject, dryRun?: boolean): Promise<KubeObject>;
+  updateStatus(kind: KindDescriptor, obj: KubeObject, dryRun?: boolean): Promise<KubeObject>;
+  delete(kind: KindDescriptor, namespace: string, name: string, pre?: Preconditions, dryRun?: boolean): Promise<KubeObject>;
+  watch(kind: KindDescriptor, req: BackendWatchRequest, signal: AbortSignal): AsyncIterable<BackendWatchEvent>;
+}
+
+/** Observes every backend call (metrics). */
+export type CallObserver = (method: string, code: string, seconds: number) => void;
+
+export function backendUrl(endpoint: string): string {
+  return /^https?:\/\//.test(endpoint) ? endpoint : `http://${endpoint}`;
+}
+
+const TYPES: Record<number, BackendEventType> = {
+  [WatchEvent_EventType.ADDED]: "ADDED",
+  [WatchEvent_EventType.MODIFIED]: "MODIFIED",
+  [WatchEvent_EventType.DELETED]: "DELETED",
+  [WatchEvent_EventType.ERROR]: "ERROR",
+  [WatchEvent_EventType.BOOKMARK]: "BOOKMARK",
+};
+
+function toResource(kind: KindDescriptor, obj: KubeObject): Resource {
+  return create(ResourceSchema, { object: { case: kind.resourceCase, value: toProto(kind, obj) } as never });
+}
+
+function fromResource(kind: KindDescriptor, r: Resource | undefined): KubeObject {
+  if (!r || r.object.case !== kind.resourceCase) throw new Error(`backend answered without a ${kind.kind}`);
+  return fromProto(kind, r.object.value as Message);
+}
+
+/** Decodes a backend WatchEvent (exported for sources that read raw streams). */
+export function decodeWatchEvent(kind: KindDescriptor, e: WatchEvent): BackendWatchEvent {
+  const out: BackendWatchEvent = {
+    type: TYPES[e.type] ?? "ERROR",
+    resourceVersion: e.resourceVersion,
+    initialEventsEnd: e.initialEventsEnd,
+  };
+  if (e.errorMessage) out.errorMessage = e.errorMessage;
+  if (e.commitTime) out.commitTimeMs = timestampMs(e.commitTime);
+  if (e.resource) {
+    const msg = anyUnpack(e.resource, registry);
+    if (msg) out.object = fromProto(kind, msg);
+  }
+  return out;
+}
+
+export function createBackendClient(endpoint: string, observe?: CallObserver, transport?: Transport): BackendClient {
+  const t = transport ?? createGrpcTransport({ baseUrl: backendUrl(endpoint), jsonOptions: { registry } });
+  const client: Client<typeof NetguardService> = createClient(NetguardService, t);
+  const local = new Map(NetguardService.methods.map((m) => [m.name, m.localName]));
+  const call = async <T>(method: string, fn: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      const r = await fn();
+      observe?.(method, "ok", (performance.now() - start) / 1000);
+      return r;
+    } catch (e) {
+      const code = (e as { code?: number }).code;
+      observe?.(method, code === undefined ? "internal" : codeName(code), (performance.now() - start) / 1000);
+      throw e;
+    }
+  };
+  const dyn = client as unknown as Record<string, (req: unknown, opts?: unknown) => unknown>;
+  return {
+    list: (kind, o) =>
+      call(kind.listMethod, async () => {
+        const res = (await dyn[local.get(kind.listMethod)!]!({
+          identifiers: o.namespace ? [{ namespace: o.namespace, name: "" }] : [],
+          query: { labelSelector: o.labelSelector ?? "", fieldSelector: o.fieldSelector ?? "", limit: o.limit ?? 0, continueToken: o.continueToken ?? "" },
+        })) as { items: Message[]; resourceVersion: string; continueToken: string };
+        return { items: res.items.map((m) => fromProto(kind, m)), resourceVersion: res.resourceVersion, continueToken: res.continueToken };
+      }),
+    get: (kind, namespace, name) =>
+      call(kind.getMethod, async () => {
+        const res = (await dyn[local.get(kind.getMethod)!]!({ identifier: { namespace, name } })) as Record<string, Message | undefined>;
+        const m = res[kind.resourceCase];
+        if (!m) throw new Error(`backend answered without a ${kind.kind}`);
+        return fromProto(kind, m);
+      }),
+    create: (kind, obj, dryRun = false) =>
+      call("Create", async () => fromResource(kind, (await client.create({ resource: toResource(kind, obj), dryRun })).resource)),
+    update: (kind, obj, dryRun = false) =>
+      call("Update", async () => fromResource(kind, (await client.update({ resource: toResource(kind, obj), dryRun })).resource)),
+    updateStatus: (kind, obj, dryRun = false) =>
+      call("UpdateStatus", async () => fromResource(kind, (await client.updateStatus({ resource: toResource(kind, obj), dryRun })).resource)),
+    delete: (kind, namespace, name, pre = {}, dryRun = false) =>
+      call("Delete", async () =>
+        fromResource(
+          kind,
+          (
+            await client.delete({
+              kind: kind.resourceKind,
+              identifier: { namespace, name },
+              resourceVersion: pre.resourceVersion ?? "",
+              uid: pre.uid ?? "",
+              dryRun,
+            })
+          ).resource,
+        ),
+      ),
+    watch(kind, req, signal) {
+      const stream = dyn[local.get(kind.watchMethod)!]!(
+        {
+          namespace: req.namespace ?? "",
+          labelSelector: req.labelSelector ?? "",
+          fieldSelector: req.fieldSelector ?? "",
+          resourceVersion: req.resourceVersion ?? "",
+          allowBookmarks: req.allowBookmarks ?? false,
+          sendInitialEvents: req.sendInitialEvents ?? false,
+        },
+        { signal },
+      ) as AsyncIterable<WatchEvent>;
+      return (async function* () {
+        for await (const e of stream) yield decodeWatchEvent(kind, e);
+      })();
+    },
+  };
+}

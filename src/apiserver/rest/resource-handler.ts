@@ -1,0 +1,65 @@
+/**
+ * Dispatches resource requests to the verb handlers by path shape and method, for every kind of the
+ * kind table. Errors of any verb become `metav1.Status` responses here, with the kind and object
+ * name of the request so that kubectl can format them.
+ */
+import { statusError, statusResponse } from "../status.ts";
+import { createVerb } from "./create-verb.ts";
+import { deleteCollectionVerb } from "./delete-collection-verb.ts";
+import { deleteVerb } from "./delete-verb.ts";
+import { statusFor } from "./error-status.ts";
+import { patchVerb } from "./patch-verb.ts";
+import { queryFlag } from "./query-options.ts";
+import { getVerb, listVerb } from "./read-verbs.ts";
+import { parseResourceRoute } from "./resource-route.ts";
+import type { RestContext, RestDeps } from "./rest-context.ts";
+import { updateStatusVerb, updateVerb } from "./update-verb.ts";
+import { watchVerb } from "./watch-verb.ts";
+
+function notAllowed(ctx: RestContext): never {
+  throw statusError.methodNotAllowed(`the server does not allow this method on the requested resource (${ctx.req.method} ${ctx.url.pathname})`);
+}
+
+function dispatch(ctx: RestContext): Promise<Response> {
+  const { route, req } = ctx;
+  const method = req.method;
+  if (route.watchPrefix) return method === "GET" ? watchVerb(ctx) : notAllowed(ctx);
+  if (route.name === undefined) {
+    switch (method) {
+      case "GET":
+        return queryFlag(ctx.url, "watch") ? watchVerb(ctx) : listVerb(ctx);
+      case "POST":
+        return route.namespace ? createVerb(ctx) : notAllowed(ctx);
+      case "DELETE":
+        return route.namespace ? deleteCollectionVerb(ctx) : notAllowed(ctx);
+      default:
+        return notAllowed(ctx);
+    }
+  }
+  const status = route.subresource === "status";
+  switch (method) {
+    case "GET":
+      return !status && queryFlag(ctx.url, "watch") ? watchVerb(ctx) : getVerb(ctx);
+    case "PUT":
+      return status ? updateStatusVerb(ctx) : updateVerb(ctx);
+    case "PATCH":
+      return patchVerb(ctx, status);
+    case "DELETE":
+      return status ? notAllowed(ctx) : deleteVerb(ctx);
+    default:
+      return notAllowed(ctx);
+  }
+}
+
+/** The resource routes of this group-version; undefined for other paths. */
+export function createResourceHandler(deps: RestDeps): (req: Request, url: URL) => Promise<Response | undefined> {
+  return async (req, url) => {
+    const route = parseResourceRoute(url.pathname);
+    if (!route) return undefined;
+    try {
+      return await dispatch({ ...deps, req, url, route });
+    } catch (e) {
+      return statusResponse(statusFor(e, route.kind, route.name));
+    }
+  };
+}

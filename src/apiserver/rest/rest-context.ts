@@ -1,0 +1,23 @@
+/**
+ * What every verb handler gets: the backend, the watch hub, the parsed route and the request.
+ * Handlers are plain functions of this context, written once for all eight kinds.
+ */
+import type { BackendClient } from "../backend-client.ts";
+import type { WatchHub } from "../watch/watch-types.ts";
+import type { ResourceRoute } from "./resource-route.ts";
+
+/** The API server's collaborators: the backend (all data) and the watch hub (all watches). */
+export interface RestDeps {
+  backend: BackendClient;
+  watch: WatchHub;
+}
+
+/** One resource request, parsed. */
+export interface RestContext extends RestDeps {
+  req: Request;
+  url: URL;
+  route: ResourceRoute;
+}
+
+/** A verb implementation. */
+export type VerbHandler = (ctx: RestContext) => Promise<Response>;

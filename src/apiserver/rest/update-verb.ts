@@ -1,0 +1,45 @@
+/**
+ * update (PUT on an object) and status update (PUT on `<object>/status`). The body must name the
+ * object of the URL and carry `metadata.resourceVersion`; the backend enforces it atomically (409
+ * when stale). A status update changes only status.
+ */
+import { jsonResponse } from "./http-responses.ts";
+import { admitObject, admitStatus } from "./object-admission.ts";
+import { bindToUrl, checkTypeMeta } from "./object-identity.ts";
+import { parseDryRun, parseFieldValidation } from "./query-options.ts";
+import type { RestContext } from "./rest-context.ts";
+import { readObjectBody } from "./request-body.ts";
+import { statusOnly } from "./status-write.ts";
+import { requireResourceVersion } from "./update-preconditions.ts";
+
+async function readUpdateBody(ctx: RestContext): Promise<Record<string, unknown>> {
+  const { kind, namespace, name } = ctx.route;
+  const body = await readObjectBody(ctx.req);
+  checkTypeMeta(body, kind);
+  bindToUrl(body, namespace, name);
+  return body;
+}
+
+/** PUT on an object. */
+export async function updateVerb(ctx: RestContext): Promise<Response> {
+  const { kind } = ctx.route;
+  const dryRun = parseDryRun(ctx.url, "UpdateOptions");
+  const mode = parseFieldValidation(ctx.url, "UpdateOptions");
+  const body = await readUpdateBody(ctx);
+  const { object, warnings } = admitObject(kind, body, mode);
+  requireResourceVersion(kind, body);
+  const updated = await ctx.backend.update(kind, object, dryRun);
+  return jsonResponse(updated, 200, warnings);
+}
+
+/** PUT on `<object>/status`. */
+export async function updateStatusVerb(ctx: RestContext): Promise<Response> {
+  const { kind, namespace, name } = ctx.route;
+  const dryRun = parseDryRun(ctx.url, "UpdateOptions");
+  const mode = parseFieldValidation(ctx.url, "UpdateOptions");
+  const body = await readUpdateBody(ctx);
+  const { warnings } = admitStatus(kind, body, mode);
+  requireResourceVersion(kind, body);
+  const updated = await ctx.backend.updateStatus(kind, statusOnly(kind, namespace, name!, body), dryRun);
+  return jsonResponse(updated, 200, warnings);
+}

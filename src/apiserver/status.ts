@@ -1,0 +1,120 @@
+/**
+ * Kubernetes `metav1.Status` bodies and the mapping from backend (Connect) errors to them. kubectl
+ * formats errors from `reason`, `details.kind/name` and, for Invalid, `details.causes` — so every
+ * error the API server returns goes through here.
+ */
+import { Code, ConnectError } from "@connectrpc/connect";
+import { ValidationDetailsSchema } from "../gen/netguard/v1/service_pb.ts";
+import { GROUP } from "../kinds/model.ts";
+import type { FieldViolation } from "../kinds/violations.ts";
+
+export interface StatusCause {
+  reason: string;
+  field?: string;
+  message: string;
+}
+
+export interface StatusBody {
+  kind: "Status";
+  apiVersion: "v1";
+  metadata: Record<string, never>;
+  status: "Failure" | "Success";
+  message: string;
+  reason: string;
+  details?: { name?: string; group?: string; kind?: string; uid?: string; causes?: StatusCause[]; retryAfterSeconds?: number };
+  code: number;
+}
+
+/** An error that becomes a Status response. */
+export class StatusError extends Error {
+  constructor(readonly status: StatusBody) {
+    super(status.message);
+  }
+}
+
+export interface StatusTarget {
+  /** Resource plural ("services") for most reasons; the Kind for Invalid, as kubectl expects. */
+  kind?: string;
+  name?: string;
+}
+
+export function statusBody(code: number, reason: string, message: string, target: StatusTarget = {}, causes?: StatusCause[]): StatusBody {
+  const body: StatusBody = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code };
+  if (target.kind || target.name || causes) {
+    body.details = { group: GROUP };
+    if (target.name) body.details.name = target.name;
+    if (target.kind) body.details.kind = target.kind;
+    if (causes?.length) body.details.causes = causes;
+  }
+  return body;
+}
+
+export const statusError = {
+  badRequest: (message: string) => new StatusError(statusBody(400, "BadRequest", message)),
+  notFound: (message: string, t?: StatusTarget) => new StatusError(statusBody(404, "NotFound", message, t)),
+  methodNotAllowed: (message: string) => new StatusError(statusBody(405, "MethodNotAllowed", message)),
+  notAcceptable: (message: string) => new StatusError(statusBody(406, "NotAcceptable", message)),
+  conflict: (message: string, t?: StatusTarget) => new StatusError(statusBody(409, "Conflict", message, t)),
+  alreadyExists: (message: string, t?: StatusTarget) => new StatusError(statusBody(409, "AlreadyExists", message, t)),
+  expired: (message: string) => new StatusError(statusBody(410, "Expired", message)),
+  unsupportedMediaType: (message: string) => new StatusError(statusBody(415, "UnsupportedMediaType", message)),
+  invalid: (kindName: string, name: string, violations: FieldViolation[]) =>
+    new StatusError(
+      statusBody(
+        422,
+        "Invalid",
+        `${kindName}.${GROUP} "${name}" is invalid: ${violations.map((v) => `${v.field}: ${v.message}`).join(", ")}`,
+        { kind: kindName, name },
+        violations.map((v) => ({ reason: v.reason, field: v.field, message: v.message })),
+      ),
+    ),
+  internal: (message: string) => new StatusError(statusBody(500, "InternalError", message)),
+  unavailable: (message: string) => new StatusError(statusBody(503, "ServiceUnavailable", message)),
+  timeout: (message: string) => new StatusError(statusBody(504, "Timeout", message)),
+};
+
+/**
+ * Maps anything thrown while serving a request to a Status. Backend codes: NotFound→404,
+ * AlreadyExists→409 AlreadyExists, InvalidArgument→422 Invalid (with causes from ValidationDetails)
+ * or 400, Aborted→409 Conflict, FailedPrecondition→409 Conflict, OutOfRange→410 Expired,
+ * Unavailable/Canceled→503, DeadlineExceeded→504, anything else→500.
+ */
+export function toStatus(e: unknown, target: { kind: string; plural: string; name?: string }): StatusBody {
+  if (e instanceof StatusError) return e.status;
+  if (e instanceof ConnectError) {
+    const t = { kind: target.plural, name: target.name };
+    const msg = e.rawMessage;
+    switch (e.code) {
+      case Code.NotFound:
+        return statusBody(404, "NotFound", msg, t);
+      case Code.AlreadyExists:
+        return statusBody(409, "AlreadyExists", msg, t);
+      case Code.InvalidArgument: {
+        const details = e.findDetails(ValidationDetailsSchema);
+        const violations = details.flatMap((d) => d.violations);
+        if (violations.length) {
+          return statusError.invalid(target.kind, target.name ?? "", violations.map((v) => ({ field: v.field, reason: v.reason as FieldViolation["reason"], message: v.message }))).status;
+        }
+        return statusBody(400, "BadRequest", msg);
+      }
+      case Code.Aborted:
+      case Code.FailedPrecondition:
+        return statusBody(409, "Conflict", msg, t);
+      case Code.OutOfRange:
+        return statusBody(410, "Expired", msg);
+      case Code.Unavailable:
+      case Code.Canceled:
+        return statusBody(503, "ServiceUnavailable", `backend unavailable: ${msg}`);
+      case Code.DeadlineExceeded:
+        return statusBody(504, "Timeout", msg);
+      default:
+        return statusBody(500, "InternalError", msg);
+    }
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return statusBody(500, "InternalError", `internal error: ${message}`);
+}
+
+export function statusResponse(body: StatusBody): Response {
+  return new Response(JSON.stringify(body), { status: body.code, headers: { "content-type": "application/json" } });
+}

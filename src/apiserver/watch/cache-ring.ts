@@ -1,0 +1,72 @@
+/**
+ * A fixed-capacity ring of watch-cache events with absolute sequence numbers — the API server's
+ * twin of the backend's event ring. Watch clients hold only a sequence number (a cursor) and read
+ * entries in place, so publishing costs one slot write whatever the number of watchers. A cursor
+ * below `oldestSeq` has been lapped: the events it had not read are gone.
+ */
+export interface CacheRing<T extends { readonly rv: number }> {
+  readonly capacity: number;
+  /** Sequence number the next pushed entry gets. */
+  readonly nextSeq: number;
+  /** Oldest sequence number still held. */
+  readonly oldestSeq: number;
+  /** resourceVersion of the newest entry pushed out of the ring, or -1. */
+  readonly evictedRv: number;
+  push(entry: T): void;
+  /** The entry at an absolute sequence number, or undefined when not (or no longer) held. */
+  at(seq: number): T | undefined;
+  /** First held sequence whose entry has rv > afterRv (nextSeq when none). Entries are rv-ordered. */
+  seqAfterRv(afterRv: number): number;
+  /** Drops every entry; sequence numbers keep growing so old cursors read as lapped. */
+  clear(): void;
+}
+
+/** Creates an empty ring holding the newest `capacity` entries. */
+export function createCacheRing<T extends { readonly rv: number }>(capacity: number): CacheRing<T> {
+  if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`watch cache capacity must be a positive integer, got ${capacity}`);
+  let slots: (T | undefined)[] = new Array(capacity);
+  let nextSeq = 0;
+  let start = 0;
+  let evictedRv = -1;
+  const oldest = () => Math.max(start, nextSeq - capacity);
+  return {
+    capacity,
+    get nextSeq() {
+      return nextSeq;
+    },
+    get oldestSeq() {
+      return oldest();
+    },
+    get evictedRv() {
+      return evictedRv;
+    },
+    push(entry) {
+      const idx = nextSeq % capacity;
+      if (nextSeq - capacity >= start) {
+        const gone = slots[idx];
+        if (gone) evictedRv = gone.rv;
+      }
+      slots[idx] = entry;
+      nextSeq++;
+    },
+    at(seq) {
+      if (seq < oldest() || seq >= nextSeq) return undefined;
+      return slots[seq % capacity];
+    },
+    seqAfterRv(afterRv) {
+      let lo = oldest();
+      let hi = nextSeq;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (slots[mid % capacity]!.rv > afterRv) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    },
+    clear() {
+      slots = new Array(capacity);
+      start = nextSeq;
+      evictedRv = -1;
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Everything one kind needs to serve watches: its cache, the source manager feeding it, the set of
+ * connected watchers, and the flush that writes new events to them.
+ *
+ * Publishing an event only schedules a flush (one timer, however many events and watchers); the
+ * flush walks the watchers once and each writes one coalesced chunk. The source starts with the
+ * first watcher and stops `idleStopMs` after the last one left; the cache and its ring are kept,
+ * so a restart re-syncs with one snapshot and clients resuming from before the stop still work.
+ */
+import type { KindDescriptor } from "../../kinds/kind-table.ts";
+import type { BackendClient } from "../backend-client.ts";
+import { statusBody } from "../status.ts";
+import { createEventEncoder } from "./event-encoder.ts";
+import type { WatchFilter } from "./event-filter.ts";
+import { createSourceManager, effectiveMode, type SourceMode, type SourceSettings } from "./source-manager.ts";
+import { createWatchCache, type WatchCache } from "./watch-cache.ts";
+import { createKindWatchStats, type KindWatchStats } from "./watch-stats.ts";
+import type { WatchRequestParams } from "./watch-types.ts";
+import { createWatcher, type SharedChunks, type Watcher, type WatcherContext } from "./watcher.ts";
+
+/** Delay between a publish and the flush to watchers: batches bursts into one write per watcher. */
+const FLUSH_DELAY_MS = 2;
+
+export interface KindWatchOptions extends SourceSettings {
+  kind: KindDescriptor;
+  backend: BackendClient;
+  cacheCapacity: number;
+  idleStopMs: number;
+  bookmarkIntervalMs: number;
+  /** Observes, per event written to watchers, seconds since the backend committed it. */
+  onDeliveryLatency?: (seconds: number) => void;
+}
+
+export interface KindWatch {
+  readonly kind: KindDescriptor;
+  readonly stats: KindWatchStats;
+  readonly cache: WatchCache;
+  readonly mode: SourceMode;
+  /** Registers a new watch client (starting the source if needed) and returns its response. */
+  serve(params: WatchRequestParams, filter: WatchFilter, signal: AbortSignal, timeoutMs: number): Response;
+  close(): Promise<void>;
+}
+
+/** Creates a kind's watch; nothing runs until its first client. */
+export function createKindWatch(o: KindWatchOptions): KindWatch {
+  const stats = createKindWatchStats();
+  const watchers = new Set<Watcher>();
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  let latencySeq = 0;
+  const flush = () => {
+    flushTimer = undefined;
+    const shared: SharedChunks = new Map();
+    for (const w of watchers) w.pump(shared);
+    if (o.onDeliveryLatency) {
+      // Once per event (not per watcher): the time from the backend's commit to this write.
+      const ring = cache.ring;
+      const now = Date.now();
+      for (let seq = Math.max(latencySeq, ring.nextSeq - o.cacheCapacity); seq < ring.nextSeq; seq++) {
+        const ev = ring.at(seq);
+        if (ev?.commitTimeMs) o.onDeliveryLatency(Math.max(0, now - ev.commitTimeMs) / 1000);
+      }
+      latencySeq = ring.nextSeq;
+    }
+  };
+  const scheduleFlush = () => {
+    if (!flushTimer && watchers.size > 0) flushTimer = setTimeout(flush, FLUSH_DELAY_MS);
+  };
+
+  const cache = createWatchCache(
+    o.kind,
+    o.cacheCapacity,
+    {
+      onPublish: scheduleFlush,
+      onGap(fromRv, toRv) {
+        for (const w of watchers) w.onGap(fromRv, toRv);
+      },
+      onReset() {
+        for (const w of watchers) w.fail(statusBody(410, "Expired", "the backend's resource versions changed; relist"));
+      },
+    },
+    stats,
+  );
+  const source = createSourceManager({ ...o, cache, stats });
+
+  const ctx: WatcherContext = {
+    kind: o.kind,
+    cache,
+    encoder: createEventEncoder(o.kind),
+    stats,
+    backend: o.backend,
+    catchUpAllowed: effectiveMode(o) !== "polling",
+    bookmarkIntervalMs: o.bookmarkIntervalMs,
+    release(w) {
+      if (!watchers.delete(w)) return;
+      stats.activeWatchers = watchers.size;
+      if (watchers.size === 0 && !closed) {
+        idleTimer = setTimeout(() => {
+          idleTimer = undefined;
+          if (watchers.size === 0) void source.stop();
+        }, o.idleStopMs);
+      }
+    },
+  };
+
+  return {
+    kind: o.kind,
+    stats,
+    cache,
+    get mode() {
+      return source.mode;
+    },
+    serve(params, filter, signal, timeoutMs) {
+      const w = createWatcher(ctx, params, filter, signal, timeoutMs);
+      watchers.add(w);
+      stats.activeWatchers = watchers.size;
+      if (idleTimer) {
+        clearTimeout(idleTimer);
+        idleTimer = undefined;
+      }
+      source.start();
+      w.start();
+      return w.response;
+    },
+    async close() {
+      closed = true;
+      if (idleTimer) clearTimeout(idleTimer);
+      if (flushTimer) clearTimeout(flushTimer);
+      for (const w of [...watchers]) w.close();
+      await source.stop();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The contract between the REST layer (which parses a `?watch=true` request) and the watch
+ * machinery (per-kind watch caches fed by one upstream source each).
+ */
+import type { KindDescriptor } from "../../kinds/kind-table.ts";
+import type { IncludeObject } from "../tables.ts";
+
+export type WatchMode = "polling" | "streaming" | "auto";
+
+export interface WatchRequestParams {
+  kind: KindDescriptor;
+  /** "" = all namespaces. */
+  namespace: string;
+  labelSelector: string;
+  fieldSelector: string;
+  /** "" / "0" → synthetic ADDED for current objects first; N → only events after N. */
+  resourceVersion: string;
+  allowBookmarks: boolean;
+  /** watch-list: current objects, then a BOOKMARK annotated k8s.io/initial-events-end. */
+  sendInitialEvents: boolean;
+  /** Server-side end of the watch; undefined → random 30–60 minutes. */
+  timeoutSeconds?: number;
+  /** Plain objects or one-row Tables (columns in the first event of the stream). */
+  format: "json" | "table";
+  includeObject: IncludeObject;
+}
+
+export interface WatchHub {
+  /**
+   * Serves one watch: a streaming Response of newline-delimited `{"type","object"}` JSON.
+   * Throws a StatusError (from ../status.ts) for requests it rejects up front (bad selectors, ...).
+   */
+  serve(params: WatchRequestParams, signal: AbortSignal): Response;
+  /** Current source mode per kind ("streaming" | "polling" | "idle"), for metrics and tests. */
+  sourceModes(): Record<string, string>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,306 @@
+/**
+ * One watch client: a ReadableStream of NDJSON watch events read from the kind's shared cache.
+ *
+ * A watcher owns no queue of events, only a cursor into the cache's ring (plus, for "0"/unset or
+ * sendInitialEvents, the list of state entries to send first). It writes when its stream has room
+ * (`desiredSize`), one coalesced chunk per flush; a client that does not read simply stops
+ * advancing, and if the ring laps its cursor it is ended with a 410 Expired ERROR instead of
+ * silently missing events. Nothing a slow client does reaches the source or other clients.
+ */
+import type { KindDescriptor } from "../../kinds/kind-table.ts";
+import type { BackendClient } from "../backend-client.ts";
+import { statusBody, type StatusBody } from "../status.ts";
+import type { Encodable, StateEntry } from "./cache-event.ts";
+import { expiredStatus, runCatchUp } from "./catch-up.ts";
+import {
+  concatChunks,
+  FIRST_CHUNK,
+  JSON_CONTENT_TYPE,
+  TABLE_CONTENT_TYPE,
+  type EventEncoder,
+  type WireVariant,
+} from "./event-encoder.ts";
+import type { WatchFilter } from "./event-filter.ts";
+import type { WatchCache } from "./watch-cache.ts";
+import type { KindWatchStats } from "./watch-stats.ts";
+import type { WatchRequestParams } from "./watch-types.ts";
+
+/** Most events put into one chunk (bounds one write and one catch-up step of a lagging client). */
+export const MAX_EVENTS_PER_CHUNK = 256;
+
+/** Chunks built during one flush, shared by unfiltered watchers at the same position. */
+export type SharedChunks = Map<string, { bytes: Uint8Array; endSeq: number; lastRv: number; events: number }>;
+
+export interface WatcherContext {
+  kind: KindDescriptor;
+  cache: WatchCache;
+  encoder: EventEncoder;
+  stats: KindWatchStats;
+  backend: BackendClient;
+  /** Whether an old position may be caught up through a backend Watch (not in polling-only mode). */
+  catchUpAllowed: boolean;
+  bookmarkIntervalMs: number;
+  /** Called once when the watcher ends, for whatever reason. */
+  release(w: Watcher): void;
+}
+
+export interface Watcher {
+  readonly response: Response;
+  readonly closed: boolean;
+  /** Positions the watcher (after the cache is ready) and starts writing. */
+  start(): void;
+  /** Writes what is pending if the client has room; ends a lapped watcher with 410. */
+  pump(shared?: SharedChunks): void;
+  /** A relist replaced (fromRv, toRv) by a diff: a watcher positioned strictly inside must relist. */
+  onGap(fromRv: number, toRv: number): void;
+  /** Ends the watch with an ERROR event carrying `status`. */
+  fail(status: StatusBody): void;
+  /** Ends the watch cleanly. */
+  close(): void;
+}
+
+type Phase = "waiting" | "catchup" | "initial" | "live";
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Creates one client's watch; `start` positions it once the cache is ready. */
+export function createWatcher(
+  ctx: WatcherContext,
+  params: WatchRequestParams,
+  filter: WatchFilter,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Watcher {
+  const { cache, encoder, stats } = ctx;
+  const variant: WireVariant = { format: params.format, include: params.includeObject };
+  const sharedPrefix = variant.format === "json" ? "j" : `t${variant.include}`;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let phase: Phase = "waiting";
+  let closed = false;
+  let initial: readonly StateEntry[] | undefined;
+  let initialIdx = 0;
+  let initialEndRv: number | undefined;
+  let nextSeq = 0;
+  let watermark = 0;
+  let position = 0;
+  let columnsPending = variant.format === "table";
+  let bookmarkDue = false;
+  const catchUpAbort = new AbortController();
+  let timeoutTimer: ReturnType<typeof setTimeout> | undefined;
+  let bookmarkTimer: ReturnType<typeof setInterval> | undefined;
+
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        controller = c;
+        c.enqueue(FIRST_CHUNK);
+      },
+      pull() {
+        self.pump();
+      },
+      cancel() {
+        self.close();
+      },
+    },
+    { highWaterMark: 1 },
+  );
+  const response = new Response(stream, {
+    status: 200,
+    headers: {
+      "content-type": variant.format === "table" ? TABLE_CONTENT_TYPE : JSON_CONTENT_TYPE,
+      "cache-control": "no-cache, private",
+    },
+  });
+
+  const write = (bytes: Uint8Array) => {
+    try {
+      controller.enqueue(bytes);
+    } catch {
+      self.close();
+    }
+  };
+
+  const lineFor = (item: Encodable, type: "ADDED" | "MODIFIED" | "DELETED") => {
+    const withColumns = columnsPending;
+    columnsPending = false;
+    stats.eventsDelivered++;
+    return encoder.line(item, type, variant, withColumns);
+  };
+
+  const goLive = (afterRv: number) => {
+    nextSeq = cache.ring.seqAfterRv(afterRv);
+    if (afterRv > watermark) watermark = afterRv;
+    position = afterRv;
+    phase = "live";
+    self.pump();
+  };
+
+  const buildShared = (from: number) => {
+    const ring = cache.ring;
+    const end = Math.min(ring.nextSeq, from + MAX_EVENTS_PER_CHUNK);
+    const parts: Uint8Array[] = [];
+    let lastRv = position;
+    for (let s = from; s < end; s++) {
+      const ev = ring.at(s)!;
+      parts.push(encoder.line(ev, ev.type, variant, false));
+      lastRv = ev.rv;
+    }
+    return { bytes: concatChunks(parts), endSeq: end, lastRv, events: parts.length };
+  };
+
+  async function begin(): Promise<void> {
+    while (!cache.ready) {
+      await cache.whenReady();
+      if (closed) return;
+    }
+    if (closed) return;
+    const rv = params.resourceVersion;
+    if (rv === "" || rv === "0" || params.sendInitialEvents) {
+      initial = cache.snapshot();
+      nextSeq = cache.ring.nextSeq;
+      watermark = position = cache.rv;
+      if (params.sendInitialEvents) initialEndRv = cache.rv;
+      phase = "initial";
+      self.pump();
+      return;
+    }
+    const from = Number(rv);
+    if (cache.isServable(from)) return goLive(from);
+    if (!ctx.catchUpAllowed) return self.fail(expiredStatus(from, cache.floorRv));
+    phase = "catchup";
+    position = from;
+    stats.catchUps++;
+    await runCatchUp({
+      backend: ctx.backend,
+      kind: ctx.kind,
+      cache,
+      fromRv: from,
+      namespace: params.namespace,
+      labelSelector: params.labelSelector,
+      fieldSelector: params.fieldSelector,
+      signal: catchUpAbort.signal,
+      deliver(type, object, at) {
+        if (closed || phase !== "catchup") return;
+        write(lineFor({ object, rv: at }, type));
+        position = at;
+      },
+      switchToCache(at) {
+        if (closed || phase !== "catchup") return;
+        catchUpAbort.abort();
+        goLive(at);
+      },
+      fail: (status) => self.fail(status),
+    });
+  }
+
+  const self: Watcher = {
+    response,
+    get closed() {
+      return closed;
+    },
+    start() {
+      void begin().catch((e: unknown) => self.fail(statusBody(500, "InternalError", `watch failed: ${e instanceof Error ? e.message : String(e)}`)));
+    },
+    pump(shared) {
+      if (closed || (phase !== "initial" && phase !== "live")) return;
+      const ring = cache.ring;
+      if (nextSeq < ring.oldestSeq) {
+        stats.lappedCursors++;
+        self.fail(expiredStatus(position, cache.floorRv));
+        return;
+      }
+      if ((controller.desiredSize ?? 0) <= 0) return;
+      const parts: Uint8Array[] = [];
+      let budget = MAX_EVENTS_PER_CHUNK;
+      if (phase === "initial") {
+        const list = initial!;
+        while (initialIdx < list.length && budget > 0) {
+          const entry = list[initialIdx++]!;
+          if (!filter.accepts(entry.object)) continue;
+          parts.push(lineFor(entry, "ADDED"));
+          budget--;
+        }
+        if (initialIdx >= list.length) {
+          initial = undefined;
+          if (initialEndRv !== undefined) {
+            parts.push(encoder.bookmark(initialEndRv, true));
+            stats.bookmarksSent++;
+          }
+          phase = "live";
+        }
+      }
+      if (phase === "live" && budget > 0) {
+        const first = nextSeq < ring.nextSeq ? ring.at(nextSeq)! : undefined;
+        if (shared && parts.length === 0 && filter.everything && !columnsPending && first && first.rv > watermark) {
+          const key = `${sharedPrefix}:${nextSeq}`;
+          let chunk = shared.get(key);
+          if (!chunk) shared.set(key, (chunk = buildShared(nextSeq)));
+          parts.push(chunk.bytes);
+          nextSeq = chunk.endSeq;
+          position = chunk.lastRv;
+          stats.eventsDelivered += chunk.events;
+        } else {
+          while (nextSeq < ring.nextSeq && budget > 0) {
+            const ev = ring.at(nextSeq++)!;
+            if (ev.rv <= watermark) continue;
+            position = ev.rv;
+            const type = filter.typeFor(ev);
+            if (!type) continue;
+            parts.push(lineFor(ev, type));
+            budget--;
+          }
+        }
+        if (bookmarkDue && nextSeq === ring.nextSeq) {
+          bookmarkDue = false;
+          parts.push(encoder.bookmark(Math.max(cache.rv, watermark, position), false));
+          stats.bookmarksSent++;
+        }
+      }
+      if (parts.length) write(concatChunks(parts));
+    },
+    onGap(fromRv, toRv) {
+      if (phase === "live" && watermark > fromRv && watermark < toRv) self.fail(expiredStatus(watermark, toRv));
+    },
+    fail(status) {
+      if (closed) return;
+      closed = true; // before writing: a re-entrant pull must not add events after the ERROR
+      stats.errorsSent++;
+      try {
+        controller.enqueue(encoder.error(status));
+      } catch {
+        // the client is gone
+      }
+      finish();
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      finish();
+    },
+  };
+
+  function finish(): void {
+    if (timeoutTimer) clearTimeout(timeoutTimer);
+    if (bookmarkTimer) clearInterval(bookmarkTimer);
+    signal.removeEventListener("abort", self.close);
+    catchUpAbort.abort();
+    initial = undefined;
+    try {
+      controller.close();
+    } catch {
+      // already closed or cancelled
+    }
+    ctx.release(self);
+  }
+
+  timeoutTimer = setTimeout(() => self.close(), Math.min(MAX_TIMER_MS, Math.max(0, timeoutMs)));
+  if (params.allowBookmarks) {
+    bookmarkTimer = setInterval(() => {
+      bookmarkDue = true;
+      self.pump();
+    }, Math.max(1, ctx.bookmarkIntervalMs));
+  }
+  if (signal.aborted) queueMicrotask(() => self.close());
+  else signal.addEventListener("abort", self.close, { once: true });
+  return self;
+}

@@ -1,0 +1,18 @@
+/**
+ * Service `xAggregatedAddressGroups`: every AddressGroup the Service belongs to, from its own
+ * `spec.addressGroups` (source "spec") and from AddressGroupBindings (source "binding"), sorted by
+ * group namespace/name. Upstream maintained it with database triggers that did not bump the
+ * resourceVersion, so watchers never saw it change; here it is an ordinary derived write.
+ */
+import { API_VERSION } from "../../kinds/model.ts";
+import type { DeriveContext } from "./derive-context.ts";
+
+/** The field value (canonical: absent when empty, as it reads back from the wire). */
+export function aggregatedAddressGroups(ctx: DeriveContext, serviceKey: string): unknown[] | undefined {
+  const groups = ctx.groupsOfService(serviceKey);
+  if (groups.length === 0) return undefined;
+  return groups.map((g) => ({
+    ref: { apiVersion: API_VERSION, kind: "AddressGroup", name: g.name, namespace: g.namespace },
+    source: g.source,
+  }));
+}
