@@ -11,7 +11,7 @@
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import { objectKey, type KubeObject } from "../../kinds/model.ts";
 import type { CacheEvent, ChangeType, StateEntry } from "./cache-event.ts";
-import { createCacheRing, type CacheRing } from "./cache-ring.ts";
+import { createRvRing, type RvRing } from "../../events/rv-ring.ts";
 import type { KindWatchStats } from "./watch-stats.ts";
 
 export interface WatchCacheHooks {
@@ -30,7 +30,7 @@ export interface SyncOptions {
 
 export interface WatchCache {
   readonly kind: KindDescriptor;
-  readonly ring: CacheRing<CacheEvent>;
+  readonly ring: RvRing<CacheEvent>;
   readonly state: ReadonlyMap<string, StateEntry>;
   /** The current objects in key order (namespace/name, like a list), shared until the next change. */
   snapshot(): readonly StateEntry[];
@@ -58,7 +58,7 @@ export interface WatchCache {
 
 /** An empty, not yet loaded cache; the kind's source loads it with its first snapshot or poll. */
 export function createWatchCache(kind: KindDescriptor, capacity: number, hooks: WatchCacheHooks, stats: KindWatchStats): WatchCache {
-  const ring = createCacheRing<CacheEvent>(capacity);
+  const ring = createRvRing<CacheEvent>(capacity);
   let state = new Map<string, StateEntry>();
   let rv = 0;
   let baseRv = 0;

@@ -1,11 +1,13 @@
 /**
- * A fixed-capacity ring of committed events for one kind: the hot tail of the durable event log.
+ * The backend's ring for one kind: the hot tail of the durable event log (a shared RvRing), plus
+ * the floor below which the log must be read, and one shared wake-up promise for idle readers.
  *
  * Readers do not get queues. Each holds a cursor (an absolute sequence number) and reads entries in
  * place, so publishing costs the same with one subscriber or ten thousand: one slot write and, when
  * someone is waiting, resolving one shared promise. A reader the ring has lapped notices (its
  * sequence fell below `oldestSeq`) and continues from the durable log instead of skipping events.
  */
+import { createRvRing } from "../../events/rv-ring.ts";
 import type { StoredEvent } from "../store/persistence.ts";
 
 export interface EventRing {
@@ -29,35 +31,25 @@ export interface EventRing {
 
 /** Creates a ring that covers every event after `startRv` until it wraps. */
 export function createEventRing(capacity: number, startRv: number): EventRing {
-  if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`ring capacity must be a positive integer, got ${capacity}`);
-  const slots: (StoredEvent | undefined)[] = new Array(capacity);
-  let nextSeq = 0;
-  let floorRv = startRv;
+  const ring = createRvRing<StoredEvent>(capacity);
   let waiter: Promise<void> | undefined;
   let wake: (() => void) | undefined;
-
-  const oldest = () => (nextSeq > capacity ? nextSeq - capacity : 0);
-
   return {
     capacity,
     get nextSeq() {
-      return nextSeq;
+      return ring.nextSeq;
     },
     get oldestSeq() {
-      return oldest();
+      return ring.oldestSeq;
     },
     get floorRv() {
-      return floorRv;
+      return ring.evictedRv < 0 ? startRv : ring.evictedRv;
     },
     get size() {
-      return nextSeq - oldest();
+      return ring.nextSeq - ring.oldestSeq;
     },
     publish(ev) {
-      const idx = nextSeq % capacity;
-      const evicted = slots[idx];
-      if (evicted) floorRv = evicted.rv;
-      slots[idx] = ev;
-      nextSeq++;
+      ring.push(ev);
       if (wake) {
         const w = wake;
         wake = undefined;
@@ -65,20 +57,8 @@ export function createEventRing(capacity: number, startRv: number): EventRing {
         w();
       }
     },
-    at(seq) {
-      if (seq < oldest() || seq >= nextSeq) return undefined;
-      return slots[seq % capacity];
-    },
-    seqAfterRv(afterRv) {
-      let lo = oldest();
-      let hi = nextSeq;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (slots[mid % capacity]!.rv > afterRv) hi = mid;
-        else lo = mid + 1;
-      }
-      return lo;
-    },
+    at: (seq) => ring.at(seq),
+    seqAfterRv: (afterRv) => ring.seqAfterRv(afterRv),
     changed() {
       if (!waiter) waiter = new Promise<void>((resolve) => (wake = resolve));
       return waiter;

@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { createBackoff } from "../../../src/apiserver/watch/backoff.ts";
 import type { CacheEvent } from "../../../src/apiserver/watch/cache-event.ts";
-import { createCacheRing } from "../../../src/apiserver/watch/cache-ring.ts";
+import { createRvRing } from "../../../src/events/rv-ring.ts";
 import { createEventEncoder } from "../../../src/apiserver/watch/event-encoder.ts";
 import { createWatchFilter } from "../../../src/apiserver/watch/event-filter.ts";
 import { createWatchCache, type WatchCache } from "../../../src/apiserver/watch/watch-cache.ts";
@@ -45,7 +45,7 @@ const ringEvents = (c: WatchCache) => {
 
 describe("cache ring", () => {
   test("cursors find the first event after a resourceVersion; overwritten entries read as lapped", () => {
-    const ring = createCacheRing<{ rv: number }>(3);
+    const ring = createRvRing<{ rv: number }>(3);
     for (const rv of [5, 7, 7, 9]) ring.push({ rv });
     expect(ring.oldestSeq).toBe(1);
     expect(ring.evictedRv).toBe(5);

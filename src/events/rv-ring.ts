@@ -1,10 +1,10 @@
 /**
- * A fixed-capacity ring of watch-cache events with absolute sequence numbers — the API server's
- * twin of the backend's event ring. Watch clients hold only a sequence number (a cursor) and read
- * entries in place, so publishing costs one slot write whatever the number of watchers. A cursor
- * below `oldestSeq` has been lapped: the events it had not read are gone.
+ * A fixed-capacity ring of resourceVersion-ordered entries with absolute sequence numbers, shared by
+ * the backend's event store and the API server's watch caches. Readers hold only a sequence number
+ * (a cursor) and read entries in place, so publishing costs one slot write whatever the number of
+ * readers. A cursor below `oldestSeq` has been lapped: the entries it had not read are gone.
  */
-export interface CacheRing<T extends { readonly rv: number }> {
+export interface RvRing<T extends { readonly rv: number }> {
   readonly capacity: number;
   /** Sequence number the next pushed entry gets. */
   readonly nextSeq: number;
@@ -22,8 +22,8 @@ export interface CacheRing<T extends { readonly rv: number }> {
 }
 
 /** Creates an empty ring holding the newest `capacity` entries. */
-export function createCacheRing<T extends { readonly rv: number }>(capacity: number): CacheRing<T> {
-  if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`watch cache capacity must be a positive integer, got ${capacity}`);
+export function createRvRing<T extends { readonly rv: number }>(capacity: number): RvRing<T> {
+  if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`ring capacity must be a positive integer, got ${capacity}`);
   let slots: (T | undefined)[] = new Array(capacity);
   let nextSeq = 0;
   let start = 0;
