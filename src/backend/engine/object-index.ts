@@ -61,6 +61,10 @@ export function createOverlay(base: StateView): Overlay {
     },
     *list(kind) {
       const p = pending.get(kind);
+      if (!p || p.size === 0) {
+        yield* base.list(kind);
+        return;
+      }
       for (const o of base.list(kind)) {
         const key = objectKey(o.metadata.namespace, o.metadata.name);
         if (p?.has(key)) continue;

@@ -19,10 +19,25 @@ export interface Membership {
 }
 
 /**
+ * Stored objects are never mutated (every write stores a new object), so what an object declares
+ * is computed once per object and reused by every later write that walks all Services or bindings.
+ */
+const specCache = new WeakMap<object, Membership[]>();
+const bindingCache = new WeakMap<object, Membership | null>();
+
+/**
  * The memberships a Service declares in its own `spec.addressGroups`. Read directly (no field
- * paths are built): this runs for every Service on every write that needs the relation.
+ * paths are built) and cached per object: this runs for every Service on every write that needs
+ * the relation.
  */
 export function specMemberships(service: unknown): Membership[] {
+  if (service === null || typeof service !== "object") return [];
+  let cached = specCache.get(service);
+  if (!cached) specCache.set(service, (cached = computeSpecMemberships(service)));
+  return cached;
+}
+
+function computeSpecMemberships(service: object): Membership[] {
   const serviceKey = keyOfObject(service);
   if (!serviceKey) return [];
   const value = readPath(service, ["spec", "addressGroups"]);
@@ -35,8 +50,15 @@ export function specMemberships(service: unknown): Membership[] {
   return out;
 }
 
-/** The membership an AddressGroupBinding creates, when its refs are usable. */
+/** The membership an AddressGroupBinding creates, when its refs are usable (cached per object). */
 export function bindingMembership(binding: unknown): Membership | undefined {
+  if (binding === null || typeof binding !== "object") return undefined;
+  let cached = bindingCache.get(binding);
+  if (cached === undefined) bindingCache.set(binding, (cached = computeBindingMembership(binding) ?? null));
+  return cached ?? undefined;
+}
+
+function computeBindingMembership(binding: object): Membership | undefined {
   const serviceKey = refKeyAt(binding, ["spec", "serviceRef"]);
   const agKey = refKeyAt(binding, ["spec", "addressGroupRef"]);
   if (!serviceKey || !agKey) return undefined;
