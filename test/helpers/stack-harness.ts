@@ -40,7 +40,10 @@ export interface BackgroundKubectl {
   stop(): Promise<void>;
 }
 
-export async function startStack(o: { mode?: WatchMode; backend?: TestBackendOptions; pollingIntervalMs?: number } = {}): Promise<Stack> {
+export async function startStack(
+  o: { mode?: WatchMode; backend?: TestBackendOptions; pollingIntervalMs?: number; kubectlBin?: string } = {},
+): Promise<Stack> {
+  const bin = o.kubectlBin ?? "kubectl";
   const backend = await startTestBackend(o.backend);
   const metrics = createApiServerMetrics();
   const client = createBackendClient(backend.url, metrics.observeBackendCall);
@@ -88,7 +91,7 @@ export async function startStack(o: { mode?: WatchMode; backend?: TestBackendOpt
     kubeconfig,
     kubectl(args, opts = {}) {
       return new Promise((resolve) => {
-        const child = spawn("kubectl", common(args), { env: { ...baseEnv, ...(opts.env ?? {}) }, stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(bin, common(args), { env: { ...baseEnv, ...(opts.env ?? {}) }, stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));
@@ -102,7 +105,7 @@ export async function startStack(o: { mode?: WatchMode; backend?: TestBackendOpt
       });
     },
     kubectlBackground(args) {
-      const child = spawn("kubectl", common(args), { env: baseEnv, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(bin, common(args), { env: baseEnv, stdio: ["ignore", "pipe", "pipe"] });
       children.add(child);
       let stdout = "";
       let stderr = "";
