@@ -85,7 +85,8 @@ export function createWatcher(
   let position = 0;
   let columnsPending = variant.format === "table";
   let bookmarkDue = false;
-  const catchUpAbort = new AbortController();
+  // Created only when a catch-up runs: most watchers never need one, and idle watchers are many.
+  let catchUpAbort: AbortController | undefined;
   let timeoutTimer: ReturnType<typeof setTimeout> | undefined;
   let bookmarkTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -170,6 +171,7 @@ export function createWatcher(
     phase = "catchup";
     position = from;
     stats.catchUps++;
+    const abort = (catchUpAbort = new AbortController());
     await runCatchUp({
       backend: ctx.backend,
       kind: ctx.kind,
@@ -178,7 +180,7 @@ export function createWatcher(
       namespace: params.namespace,
       labelSelector: params.labelSelector,
       fieldSelector: params.fieldSelector,
-      signal: catchUpAbort.signal,
+      signal: abort.signal,
       deliver(type, object, at) {
         if (closed || phase !== "catchup") return;
         write(lineFor({ object, rv: at }, type));
@@ -186,7 +188,7 @@ export function createWatcher(
       },
       switchToCache(at) {
         if (closed || phase !== "catchup") return;
-        catchUpAbort.abort();
+        abort.abort();
         goLive(at);
       },
       fail: (status) => self.fail(status),
@@ -283,7 +285,7 @@ export function createWatcher(
     if (timeoutTimer) clearTimeout(timeoutTimer);
     if (bookmarkTimer) clearInterval(bookmarkTimer);
     signal.removeEventListener("abort", self.close);
-    catchUpAbort.abort();
+    catchUpAbort?.abort();
     initial = undefined;
     try {
       controller.close();
