@@ -4,32 +4,26 @@
  * whose stdin closes knows the benchmark is gone and exits.
  */
 import type { Child } from "./launcher.ts";
+import { createLineSplitter } from "./line-splitter.ts";
 
 type Pending = { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void };
 
 export class LineChannel {
   private nextId = 1;
   private readonly waiting = new Map<number, Pending>();
-  private buffer = "";
   private child: Child | undefined;
 
   /** Feed the child's stdout here (LaunchOptions.onStdout). */
-  readonly onStdout = (d: Buffer): void => {
-    this.buffer += d.toString();
-    let nl: number;
-    while ((nl = this.buffer.indexOf("\n")) >= 0) {
-      const line = this.buffer.slice(0, nl);
-      this.buffer = this.buffer.slice(nl + 1);
-      if (!line.startsWith("{")) continue;
-      const msg = JSON.parse(line) as Record<string, unknown>;
-      const id = msg.id as number | undefined;
-      const w = id === undefined ? undefined : this.waiting.get(id);
-      if (!w) continue;
-      this.waiting.delete(id!);
-      if (msg.ok) w.resolve(msg);
-      else w.reject(new Error(String(msg.error)));
-    }
-  };
+  readonly onStdout = createLineSplitter((line) => {
+    if (!line.startsWith("{")) return;
+    const msg = JSON.parse(line) as Record<string, unknown>;
+    const id = msg.id as number | undefined;
+    const w = id === undefined ? undefined : this.waiting.get(id);
+    if (!w) return;
+    this.waiting.delete(id!);
+    if (msg.ok) w.resolve(msg);
+    else w.reject(new Error(String(msg.error)));
+  });
 
   /** Binds the started child; pending requests fail if it exits. */
   attach(child: Child): void {

@@ -11,6 +11,7 @@
  */
 import type { Socket } from "bun";
 import { wallMs, type WriteAck } from "./latency.ts";
+import { createLineSplitter } from "./line-splitter.ts";
 
 const port = Number(process.argv[2]);
 const HEAD = Buffer.from("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncache-control: no-cache, private\r\ntransfer-encoding: chunked\r\n\r\n1\r\n\n\r\n");
@@ -96,14 +97,10 @@ async function run(count: number, rate: number, firstRv: number): Promise<{ acks
   return { acks, writeMsPerEvent: writing / Math.max(1, count), watchers: live.size };
 }
 
-let input = "";
-process.stdin.on("data", (d: Buffer) => {
-  input += d.toString();
-  let nl: number;
-  while ((nl = input.indexOf("\n")) >= 0) {
-    const line = input.slice(0, nl);
-    input = input.slice(nl + 1);
-    if (!line.trim()) continue;
+process.stdin.on(
+  "data",
+  createLineSplitter((line) => {
+    if (!line.trim()) return;
     const c = JSON.parse(line) as { id: number; op: string; count: number; rate: number; firstRv: number };
     if (c.op === "run") {
       void run(c.count, c.rate, c.firstRv).then(
@@ -111,8 +108,8 @@ process.stdin.on("data", (d: Buffer) => {
         (e: unknown) => process.stdout.write(`${JSON.stringify({ id: c.id, ok: false, error: String(e) })}\n`),
       );
     } else process.stdout.write(`${JSON.stringify({ id: c.id, ok: false, error: `unknown op ${c.op}` })}\n`);
-  }
-});
+  }),
+);
 process.stdin.on("end", () => process.exit(0));
 process.on("SIGTERM", () => process.exit(0));
 process.stdout.write(`${JSON.stringify({ ready: true })}\n`);

@@ -10,6 +10,7 @@
 import { connect } from "node:net";
 import { DeliveryLog, summarizeLatency, wallMs, type WriteAck } from "./latency.ts";
 import { eventTypeChar, lineResourceVersion, WatchResponseReader } from "./chunked-ndjson.ts";
+import { createLineSplitter } from "./line-splitter.ts";
 
 export type ClientCommand =
   | { id: number; op: "open"; port: number; path: string; count: number; parallel: number }
@@ -278,16 +279,12 @@ async function handle(c: ClientCommand): Promise<void> {
   }
 }
 
-let input = "";
-process.stdin.on("data", (d: Buffer) => {
-  input += d.toString();
-  let nl: number;
-  while ((nl = input.indexOf("\n")) >= 0) {
-    const line = input.slice(0, nl);
-    input = input.slice(nl + 1);
+process.stdin.on(
+  "data",
+  createLineSplitter((line) => {
     if (line.trim()) void handle(JSON.parse(line) as ClientCommand);
-  }
-});
+  }),
+);
 process.stdin.on("end", () => process.exit(0));
 process.on("SIGTERM", () => process.exit(0)); // a clean exit, so `--profile` gets its CPU profile
 
