@@ -26,6 +26,19 @@ export const int: Codec = {
   fromProto: (v) => (typeof v === "number" && v !== 0 ? v : typeof v === "bigint" && v !== 0n ? Number(v) : undefined),
 };
 
+/**
+ * A scalar whose presence is kept (a proto3 `optional` field): what a client set — `false`, `0`
+ * or `""` included — reads back exactly, and what it left out stays absent. Client-side and
+ * server-side apply compare the applied value with the live one, so a dropped `false` would be
+ * permanent drift for GitOps tools.
+ */
+export function present(inner: Codec): Codec {
+  return {
+    toProto: (v) => (v === undefined || v === null ? undefined : inner.toProto(v)),
+    fromProto: (v) => (v === undefined ? undefined : typeof v === "bigint" ? Number(v) : v),
+  };
+}
+
 /** String enum on the Kubernetes side, number on the wire. `zeroIsUnset` omits value 0 on read. */
 export function enumOf(values: Record<string, number>, zeroIsUnset: boolean): Codec {
   const byNumber = new Map<number, string>();

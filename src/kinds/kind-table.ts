@@ -14,6 +14,7 @@ import {
   listOf,
   messageOf,
   namespacedRef,
+  present,
   ruleDestinationPorts,
   str,
   typedRef,
@@ -85,7 +86,7 @@ const agSource = enumOf({ spec: 0, binding: 1 }, false);
 const ingressPort = messageOf([
   ["protocol", "protocol", transport],
   ["port", "port", str],
-  ["description", "description", str],
+  ["description", "description", present(str)],
 ]);
 
 const networkItem = messageOf([
@@ -156,7 +157,7 @@ export const KINDS: readonly KindDescriptor[] = [
     getMethod: "GetService",
     watchMethod: "WatchServices",
     fields: [
-      f("spec.description", "description", str),
+      f("spec.description", "description", present(str)),
       f("spec.ingressPorts", "ingressPorts", listOf(ingressPort)),
       f("spec.addressGroups", "addressGroups", listOf(typedRef("AddressGroup"))),
       f("xAggregatedAddressGroups", "aggregatedAddressGroups", listOf(agReference)),
@@ -186,8 +187,8 @@ export const KINDS: readonly KindDescriptor[] = [
     watchMethod: "WatchAddressGroups",
     fields: [
       f("spec.defaultAction", "defaultAction", action),
-      f("spec.logs", "logs", bool),
-      f("spec.trace", "trace", bool),
+      f("spec.logs", "logs", present(bool)),
+      f("spec.trace", "trace", present(bool)),
       f("spec.hosts", "hosts", listOf(namespacedRef)),
       f("status.addressGroupName", "addressGroupName", str),
       f("networks", "networks", listOf(networkItem)),
@@ -281,7 +282,7 @@ export const KINDS: readonly KindDescriptor[] = [
       f("spec.traffic", "traffic", traffic),
       f("spec.serviceLocalRef", "serviceLocalRef", typedRef("Service")),
       f("spec.serviceRef", "serviceRef", typedRef("Service")),
-      f("spec.trace", "trace", bool),
+      f("spec.trace", "trace", present(bool)),
       f("status.ieAgAgRuleRefs", "ieagAgRuleObjectRefs", listOf(namespacedRef)),
     ],
     refs: [
@@ -364,16 +365,16 @@ export const KINDS: readonly KindDescriptor[] = [
     getMethod: "GetIEAgAgRule",
     watchMethod: "WatchIEAgAgRules",
     fields: [
-      f("spec.description", "description", str),
+      f("spec.description", "description", present(str)),
       f("spec.transport", "transport", transport),
       f("spec.traffic", "traffic", traffic),
       f("spec.addressGroupLocal", "addressGroupLocal", typedRef("AddressGroup")),
       f("spec.addressGroup", "addressGroup", typedRef("AddressGroup")),
       f("spec.ports", "ports", ruleDestinationPorts),
       f("spec.action", "action", action),
-      f("spec.logs", "logs", bool),
-      f("spec.priority", "priority", int),
-      f("spec.trace", "trace", bool),
+      f("spec.logs", "logs", present(bool)),
+      f("spec.priority", "priority", present(int)),
+      f("spec.trace", "trace", present(bool)),
     ],
     refs: [
       { path: p("spec.addressGroupLocal"), kind: "AddressGroup" },

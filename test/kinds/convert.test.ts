@@ -7,8 +7,25 @@ describe("Kubernetes object ↔ netguard.v1 message", () => {
   test.each(allFixtures().map((o) => [`${o.kind} ${o.metadata.name}`, o] as const))("%s survives a round trip unchanged", (_n, obj) => {
     const kind = kindByName(obj.kind)!;
     const back = canonicalize(kind, obj);
-    expect(back.spec).toEqual(JSON.parse(JSON.stringify(obj.spec, (_k, v) => (v === false ? undefined : v))));
+    expect(back.spec).toEqual(obj.spec);
     expect(back.metadata.labels).toEqual(obj.metadata.labels);
+  });
+
+  test("false, 0 and empty strings a client set read back; fields left out stay absent", () => {
+    const rule = kindByName("IEAgAgRule")!;
+    const set = { logs: false, trace: false, priority: 0, description: "" };
+    const back = canonicalize(rule, { apiVersion: "netguard.sgroups.io/v1beta1", kind: "IEAgAgRule", metadata: { name: "r", namespace: "ns" }, spec: { ...set } });
+    expect(back.spec).toMatchObject(set);
+    const bare = canonicalize(rule, { apiVersion: "netguard.sgroups.io/v1beta1", kind: "IEAgAgRule", metadata: { name: "r", namespace: "ns" }, spec: {} });
+    for (const k of Object.keys(set)) expect(bare.spec).not.toHaveProperty(k);
+    const svc = kindByName("Service")!;
+    const port = canonicalize(svc, {
+      apiVersion: "netguard.sgroups.io/v1beta1",
+      kind: "Service",
+      metadata: { name: "s", namespace: "ns" },
+      spec: { description: "", ingressPorts: [{ protocol: "TCP", port: "80", description: "" }] },
+    });
+    expect(port.spec).toEqual({ description: "", ingressPorts: [{ protocol: "TCP", port: "80", description: "" }] });
   });
 
   test("metadata, conditions and observedGeneration travel in Meta", () => {
