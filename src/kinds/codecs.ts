@@ -142,6 +142,22 @@ export function typedRef(kind: string): Codec {
   };
 }
 
+/**
+ * Upstream's deprecated `repeated ResourceIdentifier` beside a list of object references (RuleS2S
+ * field 5 beside field 8): written on every read so upstream clients that still read the old field
+ * see the same objects, and never read back — the object-reference field is the one source.
+ */
+export const legacyIdentifiers: Codec = {
+  toProto: (v) =>
+    Array.isArray(v)
+      ? v.map((raw) => {
+          const r = (raw && typeof raw === "object" ? raw : {}) as { name?: unknown; namespace?: unknown };
+          return { name: typeof r.name === "string" ? r.name : "", namespace: typeof r.namespace === "string" ? r.namespace : "" };
+        })
+      : [],
+  fromProto: () => undefined,
+};
+
 /** "80" ↔ {start:80,end:80}; "8080-8081" ↔ {start:8080,end:8081}. */
 export function parsePortRange(s: string): { start: number; end: number } | undefined {
   const m = /^\s*(\d{1,5})\s*(?:-\s*(\d{1,5})\s*)?$/.exec(s);

@@ -11,6 +11,7 @@ import {
   bool,
   enumOf,
   int,
+  legacyIdentifiers,
   listOf,
   messageOf,
   namespacedRef,
@@ -284,6 +285,8 @@ export const KINDS: readonly KindDescriptor[] = [
       f("spec.serviceRef", "serviceRef", typedRef("Service")),
       f("spec.trace", "trace", present(bool)),
       f("status.ieAgAgRuleRefs", "ieagAgRuleObjectRefs", listOf(namespacedRef)),
+      // Upstream's deprecated field 5, the same rules as identifiers (write-only mirror).
+      f("status.ieAgAgRuleRefs", "ieagAgRuleRefs", legacyIdentifiers),
     ],
     refs: [
       { path: p("spec.serviceLocalRef"), kind: "Service" },

@@ -27,6 +27,7 @@ import type { ResourceIdentifier } from "../../gen/netguard/v1/resources_pb.ts";
 import { EngineError } from "../engine/engine-error.ts";
 import type { Engine, SyncOperation } from "../engine/engine.ts";
 import { watchKind, type WatchItem } from "../engine/watch-stream.ts";
+import { unimplementedSubject } from "./upstream-subjects.ts";
 import { anyOf, fromResource, messageOf, toResource } from "./resource-codec.ts";
 import { toConnectError } from "./rpc-errors.ts";
 
@@ -164,6 +165,8 @@ export function createNetguardService(opts: ServiceOptions): ServiceImpl<typeof 
     sync: (req: SyncReq) =>
       guard(async () => {
         const c = req.subject.case;
+        const missing = c ? undefined : unimplementedSubject(req);
+        if (missing) throw missing;
         const kind = c ? kindBySyncCase(c) : undefined;
         if (!kind || !req.subject.value) throw new EngineError("BadRequest", "subject: one of the eight kinds must be set");
         const op = SYNC_OPS[req.syncOp];
