@@ -1,21 +1,18 @@
 /**
- * The old client: kubectl 1.20 (Debian's kubernetes-client, fetched by
+ * The old client: kubectl 1.20 (Debian's kubernetes-client, fetched on first use by
  * scripts/fetch-kubectl-1.20.sh) has no aggregated discovery, only OpenAPI v2 (protobuf) for
  * validation, and no fieldValidation — it must still work without flags.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { FIXTURE_DIR, FIXTURE_FILES } from "../helpers/fixtures.ts";
 import { startStack, type Stack } from "../helpers/stack-harness.ts";
-
-const KUBECTL_120 = join(import.meta.dir, "..", "..", ".tmp", "kubectl-1.20", "usr", "bin", "kubectl");
+import { ensureTestTool, TOOL_FETCH_TIMEOUT_MS } from "../helpers/test-tools.ts";
 
 let stack: Stack;
 beforeAll(async () => {
-  if (!existsSync(KUBECTL_120)) throw new Error(`kubectl 1.20 not found at ${KUBECTL_120}: run scripts/fetch-kubectl-1.20.sh`);
-  stack = await startStack({ kubectlBin: KUBECTL_120 });
-});
+  stack = await startStack({ kubectlBin: ensureTestTool("kubectl-1.20") });
+}, TOOL_FETCH_TIMEOUT_MS);
 afterAll(async () => {
   await stack?.close();
 });

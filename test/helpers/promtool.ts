@@ -1,13 +1,18 @@
-/** Runs Debian's promtool (fetched by scripts/fetch-promtool.sh) on a metrics exposition. */
+/** Runs Debian's promtool (fetched on first use, see test-tools.ts) on a metrics exposition. */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { ensureTestTool } from "./test-tools.ts";
 
-export const PROMTOOL = process.env.PROMTOOL ?? join(import.meta.dir, "..", "..", ".tmp", "prometheus", "usr", "bin", "promtool");
+/**
+ * The promtool to run: PROMTOOL from the environment, else Debian's, fetched when missing. Call it
+ * in a `beforeAll` with TOOL_FETCH_TIMEOUT_MS, so a first fetch does not eat a test's time budget.
+ */
+export function ensurePromtool(): string {
+  return process.env.PROMTOOL ?? ensureTestTool("promtool");
+}
 
+/** Checks an exposition with `promtool check metrics`. */
 export function promtoolCheck(text: string): { code: number; output: string } {
-  if (!existsSync(PROMTOOL)) throw new Error(`promtool not found at ${PROMTOOL}: run scripts/fetch-promtool.sh`);
-  const r = spawnSync(PROMTOOL, ["check", "metrics"], { input: text, encoding: "utf8" });
+  const r = spawnSync(ensurePromtool(), ["check", "metrics"], { input: text, encoding: "utf8" });
   return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
 }
 

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { classify } from "../../src/apiserver/apiserver-metrics.ts";
-import { promtoolCheck, unexpectedLint } from "../helpers/promtool.ts";
+import { ensurePromtool, promtoolCheck, unexpectedLint } from "../helpers/promtool.ts";
 import { startStack, type Stack } from "../helpers/stack-harness.ts";
+import { TOOL_FETCH_TIMEOUT_MS } from "../helpers/test-tools.ts";
 
 let stack: Stack;
+beforeAll(() => void ensurePromtool(), TOOL_FETCH_TIMEOUT_MS);
 beforeAll(async () => {
   stack = await startStack({ mode: "streaming" });
 });

@@ -3,11 +3,13 @@ import type { Backend } from "../../src/backend/backend.ts";
 import { kindByName } from "../../src/kinds/kind-table.ts";
 import { clientFor, startTestBackend } from "../helpers/backend-harness.ts";
 import { sample } from "../helpers/fixtures.ts";
-import { promtoolCheck, unexpectedLint } from "../helpers/promtool.ts";
+import { ensurePromtool, promtoolCheck, unexpectedLint } from "../helpers/promtool.ts";
 import { createObj, watchKindRpc } from "../helpers/rpc-helpers.ts";
+import { TOOL_FETCH_TIMEOUT_MS } from "../helpers/test-tools.ts";
 import { readWatch } from "../helpers/watch-reader.ts";
 
 let backend: Backend;
+beforeAll(() => void ensurePromtool(), TOOL_FETCH_TIMEOUT_MS);
 beforeAll(async () => {
   backend = await startTestBackend({ ringCapacity: 4 });
 });
@@ -16,6 +18,17 @@ afterAll(async () => {
 });
 
 const scrape = async () => (await fetch(`${backend.url}/metrics`)).text();
+
+/** Scrapes until `pred` holds (the gauge follows stream ends asynchronously); fails after 10 s. */
+async function scrapeUntil(pred: (text: string) => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let text = await scrape();
+  while (!pred(text)) {
+    if (Date.now() > deadline) throw new Error(`/metrics never matched; last scrape:\n${text}`);
+    await new Promise((r) => setTimeout(r, 25));
+    text = await scrape();
+  }
+}
 
 describe("backend /metrics", () => {
   test("exposes watch, RPC, event-store, log and process metrics that promtool accepts", async () => {
@@ -40,7 +53,13 @@ describe("backend /metrics", () => {
   });
 
   test("a closed watch leaves the active gauge at zero", async () => {
-    await new Promise((r) => setTimeout(r, 200));
-    expect(await scrape()).toContain('watch_streams_active_total{resource_type="services"} 0');
-  });
+    // Its own watch on a kind no other test here watches: the gauge must go 0 → 1 → 0.
+    const kind = kindByName("AddressGroup")!;
+    const gauge = (n: number) => `watch_streams_active_total{resource_type="addressgroups"} ${n}\n`;
+    expect(await scrape()).toContain(gauge(0));
+    const w = readWatch(kind, (signal) => watchKindRpc(clientFor(backend.url), kind, {}, signal));
+    await scrapeUntil((text) => text.includes(gauge(1)));
+    w.stop();
+    await scrapeUntil((text) => text.includes(gauge(0)));
+  }, 20_000);
 });

@@ -1,6 +1,9 @@
-import { describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { createRegistry, escapeHelp, escapeLabelValue } from "../../src/metrics/registry.ts";
-import { promtoolCheck, unexpectedLint } from "../helpers/promtool.ts";
+import { ensurePromtool, promtoolCheck, unexpectedLint } from "../helpers/promtool.ts";
+import { TOOL_FETCH_TIMEOUT_MS } from "../helpers/test-tools.ts";
+
+beforeAll(() => void ensurePromtool(), TOOL_FETCH_TIMEOUT_MS);
 
 describe("Prometheus text exposition", () => {
   test("escapes label values and help text", () => {
