@@ -38,7 +38,13 @@ async function runApiServer(cfg: Config, backendEndpoint: string): Promise<Stopp
   metrics.attach(watch);
   const api = await startApiServer(cfg.api.host, cfg.api.port, { backend, watch, metrics });
   console.log(`netguard API server listening on ${api.url} (netguard.sgroups.io/v1beta1; backend ${backendEndpoint}; watch mode ${cfg.watch.mode})`);
-  return api;
+  return {
+    async close() {
+      await api.close();
+      // Before the backend stops: its GOAWAY must find no client session here (see BackendClient.close).
+      backend.close();
+    },
+  };
 }
 
 async function runBackend(cfg: Config): Promise<Stoppable & { url: string }> {

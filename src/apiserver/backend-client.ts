@@ -7,7 +7,7 @@ import { create, createRegistry, type Message } from "@bufbuild/protobuf";
 import { codeName } from "../metrics/connect-codes.ts";
 import { anyUnpack, timestampMs } from "@bufbuild/protobuf/wkt";
 import { createClient, type Client, type Transport } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { fromProto, toProto } from "../kinds/convert.ts";
 import type { KindDescriptor } from "../kinds/kind-table.ts";
 import type { KubeObject } from "../kinds/model.ts";
@@ -72,6 +72,13 @@ export interface BackendClient {
   updateStatus(kind: KindDescriptor, obj: KubeObject, dryRun?: boolean): Promise<KubeObject>;
   delete(kind: KindDescriptor, namespace: string, name: string, pre?: Preconditions, dryRun?: boolean): Promise<KubeObject>;
   watch(kind: KindDescriptor, req: BackendWatchRequest, signal: AbortSignal): AsyncIterable<BackendWatchEvent>;
+  /**
+   * Drops the HTTP/2 connection this client opened (a later call opens a new one). A stopping API
+   * server calls it before its backend goes away, so it never has to process the backend's GOAWAY:
+   * Deno 2.9's node:http2 client can crash inside nghttp2 on a GOAWAY after it has cancelled a
+   * stream (denoland/deno#36788). A no-op for a caller-supplied transport, which the caller owns.
+   */
+  close(): void;
 }
 
 /** Observes every backend call (metrics). */
@@ -115,7 +122,8 @@ export function decodeWatchEvent(kind: KindDescriptor, e: WatchEvent): BackendWa
 }
 
 export function createBackendClient(endpoint: string, observe?: CallObserver, transport?: Transport): BackendClient {
-  const t = transport ?? createGrpcTransport({ baseUrl: backendUrl(endpoint), jsonOptions: { registry } });
+  const sessions = transport ? undefined : new Http2SessionManager(backendUrl(endpoint));
+  const t = transport ?? createGrpcTransport({ baseUrl: backendUrl(endpoint), jsonOptions: { registry }, sessionManager: sessions });
   const client: Client<typeof NetguardService> = createClient(NetguardService, t);
   const local = new Map(NetguardService.methods.map((m) => [m.name, m.localName]));
   const call = async <T>(method: string, fn: () => Promise<T>): Promise<T> => {
@@ -183,6 +191,9 @@ export function createBackendClient(endpoint: string, observe?: CallObserver, tr
       return (async function* () {
         for await (const e of stream) yield decodeWatchEvent(kind, e);
       })();
+    },
+    close() {
+      sessions?.abort();
     },
   };
 }
