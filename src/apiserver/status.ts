@@ -116,5 +116,8 @@ export function toStatus(e: unknown, target: { kind: string; plural: string; nam
 }
 
 export function statusResponse(body: StatusBody): Response {
-  return new Response(JSON.stringify(body), { status: body.code, headers: { "content-type": "application/json" } });
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  // As kube-apiserver: a Status that says when to retry says it in the Retry-After header too.
+  if (body.details?.retryAfterSeconds) headers["retry-after"] = String(body.details.retryAfterSeconds);
+  return new Response(JSON.stringify(body), { status: body.code, headers });
 }

@@ -9,10 +9,12 @@
  */
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import type { BackendClient } from "../backend-client.ts";
+import { waitForResourceVersion } from "../resource-version-wait.ts";
 import { statusBody } from "../status.ts";
 import { createEventEncoder } from "./event-encoder.ts";
 import type { WatchFilter } from "./event-filter.ts";
 import { createSourceManager, effectiveMode, type SourceMode, type SourceSettings } from "./source-manager.ts";
+import { requestProgress } from "./progress-request.ts";
 import { createWatchCache, type WatchCache } from "./watch-cache.ts";
 import { createKindWatchStats, type KindWatchStats } from "./watch-stats.ts";
 import type { WatchRequestParams } from "./watch-types.ts";
@@ -27,6 +29,8 @@ export interface KindWatchOptions extends SourceSettings {
   cacheCapacity: number;
   idleStopMs: number;
   bookmarkIntervalMs: number;
+  /** How long a watch-list waits for its resourceVersion to reach the cache. */
+  resourceVersionWaitMs: number;
   /** Observes, per event written to watchers, seconds since the backend committed it. */
   onDeliveryLatency?: (seconds: number) => void;
 }
@@ -93,6 +97,16 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
     backend: o.backend,
     catchUpAllowed: effectiveMode(o) !== "polling",
     bookmarkIntervalMs: o.bookmarkIntervalMs,
+    freshen(rv, signal) {
+      const current = async () => {
+        if (cache.rv >= rv) return cache.rv;
+        // Ask for progress only once the backend has the version: then its answer comes at once.
+        const backendRv = await o.backend.list(o.kind, { limit: 1 }).then((p) => Number(p.resourceVersion) || 0, () => 0);
+        if (backendRv >= rv) await requestProgress(o.backend, o.kind, cache, signal);
+        return cache.rv;
+      };
+      return waitForResourceVersion({ target: rv, current, waitMs: o.resourceVersionWaitMs, signal });
+    },
     release(w) {
       if (!watchers.delete(w)) return;
       stats.activeWatchers = watchers.size;

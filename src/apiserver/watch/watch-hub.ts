@@ -6,6 +6,7 @@
  */
 import { KINDS } from "../../kinds/kind-table.ts";
 import type { BackendClient } from "../backend-client.ts";
+import { RESOURCE_VERSION_WAIT_MS, tooLargeResourceVersion, waitForResourceVersion } from "../resource-version-wait.ts";
 import { statusError } from "../status.ts";
 import { createWatchFilter } from "./event-filter.ts";
 import { createKindWatch, type KindWatch } from "./kind-watch.ts";
@@ -34,6 +35,8 @@ export interface WatchHubOptions {
   probeIntervalMs?: number;
   /** Auto mode: how long a probe waits for the backend's answer (default 5 s). */
   probeTimeoutMs?: number;
+  /** How long a read waits for a resourceVersion newer than the server's (default 3 s, as Kubernetes). */
+  resourceVersionWaitMs?: number;
   /** Observes seconds from the backend's commit of a change to its write to watchers (metrics). */
   onDeliveryLatency?: (kind: string, seconds: number) => void;
 }
@@ -73,6 +76,7 @@ export function createWatchHub(o: WatchHubOptions): WatchHubWithStats {
     maxStreamFailures: o.maxStreamFailures ?? 3,
     probeIntervalMs: o.probeIntervalMs ?? Math.max(1000, 6 * o.pollingIntervalMs),
     probeTimeoutMs: o.probeTimeoutMs ?? 5000,
+    resourceVersionWaitMs: o.resourceVersionWaitMs ?? RESOURCE_VERSION_WAIT_MS,
   };
 
   return {
@@ -96,8 +100,18 @@ export function createWatchHub(o: WatchHubOptions): WatchHubWithStats {
         });
         kinds.set(params.kind.kind, kw);
       }
-      const timeoutMs = params.timeoutSeconds && params.timeoutSeconds > 0 ? params.timeoutSeconds * 1000 : defaultTimeoutMs();
+      // As kube-apiserver: absent or 0 → the default; a negative timeout ends the watch at once.
+      const t = params.timeoutSeconds;
+      const timeoutMs = t === undefined || t === 0 ? defaultTimeoutMs() : Math.max(0, t * 1000);
       return kw.serve(params, filter, signal, timeoutMs);
+    },
+    async waitForResourceVersion(kind, rv, requested, signal) {
+      const cached = kinds.get(kind.kind)?.cache;
+      if (cached?.loaded && cached.rv >= rv) return;
+      // The backend's counter is global: a one-item list reports it without moving much data.
+      const current = async () => Number((await o.backend.list(kind, { limit: 1 })).resourceVersion) || 0;
+      const r = await waitForResourceVersion({ target: rv, current, waitMs: settings.resourceVersionWaitMs, signal });
+      if (!r.reached) throw tooLargeResourceVersion(requested, r.current);
     },
     sourceModes() {
       const out: Record<string, string> = {};

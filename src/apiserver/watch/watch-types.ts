@@ -31,6 +31,12 @@ export interface WatchHub {
    * Throws a StatusError (from ../status.ts) for requests it rejects up front (bad selectors, ...).
    */
   serve(params: WatchRequestParams, signal: AbortSignal): Response;
+  /**
+   * Waits (briefly, like kube-apiserver's watch cache) until the backend has reached resourceVersion
+   * `rv` for reads of `kind`; throws the 504 Timeout "Too large resource version" StatusError if it
+   * does not. Lists asking for a resourceVersion newer than they got use it before reading again.
+   */
+  waitForResourceVersion(kind: KindDescriptor, rv: number, requested: string, signal?: AbortSignal): Promise<void>;
   /** Current source mode per kind ("streaming" | "polling" | "idle"), for metrics and tests. */
   sourceModes(): Record<string, string>;
   close(): Promise<void>;

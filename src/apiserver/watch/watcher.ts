@@ -9,6 +9,7 @@
  */
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import type { BackendClient } from "../backend-client.ts";
+import { tooLargeResourceVersionStatus } from "../resource-version-wait.ts";
 import { statusBody, type StatusBody } from "../status.ts";
 import type { Encodable, StateEntry } from "./cache-event.ts";
 import { expiredStatus, runCatchUp } from "./catch-up.ts";
@@ -40,6 +41,8 @@ export interface WatcherContext {
   /** Whether an old position may be caught up through a backend Watch (not in polling-only mode). */
   catchUpAllowed: boolean;
   bookmarkIntervalMs: number;
+  /** Waits (briefly) until the cache has reached `rv`: what a watch-list from a resourceVersion needs. */
+  freshen(rv: number, signal: AbortSignal): Promise<{ reached: boolean; current: number }>;
   /** Called once when the watcher ends, for whatever reason. */
   release(w: Watcher): void;
 }
@@ -156,6 +159,14 @@ export function createWatcher(
     }
     if (closed) return;
     const rv = params.resourceVersion;
+    if (params.sendInitialEvents && rv !== "" && rv !== "0" && Number(rv) > cache.rv) {
+      // A watch-list must start from a state at least as new as rv (kube-apiserver waits the same
+      // way and then ends the watch with an ERROR carrying the 504 "Too large resource version").
+      const abort = (catchUpAbort = new AbortController());
+      const r = await ctx.freshen(Number(rv), abort.signal);
+      if (closed) return;
+      if (!r.reached) return self.fail(tooLargeResourceVersionStatus(rv, r.current));
+    }
     if (rv === "" || rv === "0" || params.sendInitialEvents) {
       initial = cache.snapshot();
       nextSeq = cache.ring.nextSeq;

@@ -26,6 +26,8 @@ export function createStubHub(): StubHub {
       calls.push(params);
       return statusResponse(statusBody(501, "NotImplemented", "watch is not served by the stub hub"));
     },
+    // The stub has no cache: every resourceVersion counts as reached (lists are then served as is).
+    waitForResourceVersion: async () => undefined,
     sourceModes: () => ({}),
     close: async () => undefined,
   };
