@@ -49,7 +49,8 @@ function walkUnknown(value: unknown, s: Schema, path: string, prune: boolean, ou
   if (!isObject(value)) return;
   if (r.properties) {
     for (const key of Object.keys(value)) {
-      const ps = r.properties[key];
+      // Own keys only: a client's `__proto__` or `constructor` is an unknown field, not Object.prototype.
+      const ps = Object.hasOwn(r.properties, key) ? r.properties[key] : undefined;
       if (ps) walkUnknown(value[key], ps, child(path, key), prune, out, schemas);
       else if (r.additionalProperties === undefined || r.additionalProperties === false) {
         out.push(child(path, key));
@@ -121,7 +122,7 @@ function walkTypes(value: unknown, s: Schema, path: string, out: FieldViolation[
   }
   if (!isObject(value)) return;
   for (const [key, v] of Object.entries(value)) {
-    const ps = r.properties?.[key] ?? (typeof r.additionalProperties === "object" ? r.additionalProperties : undefined);
+    const ps = (r.properties && Object.hasOwn(r.properties, key) ? r.properties[key] : undefined) ?? (typeof r.additionalProperties === "object" ? r.additionalProperties : undefined);
     if (ps) walkTypes(v, ps, child(path, key), out, schemas);
   }
 }
@@ -146,7 +147,7 @@ export function schemaHasPath(schemaName: string, path: readonly string[]): bool
   for (const seg of path) {
     if (!cur) return false;
     const r = resolve(cur, schemas);
-    cur = r.properties?.[seg];
+    cur = r.properties && Object.hasOwn(r.properties, seg) ? r.properties[seg] : undefined;
   }
   return cur !== undefined;
 }

@@ -2,9 +2,12 @@
  * The read-modify-write loop shared by every patch type: read the live object, apply the patch,
  * admit the result and write it with the live resourceVersion. A `metadata.resourceVersion` set by
  * the patch itself is a precondition (409 when it differs from the live one, and no retry); an
- * unconditional patch that loses a race is retried on a fresh read, as kube-apiserver does.
+ * unconditional patch that loses a race is retried on a fresh read, as kube-apiserver does. Each
+ * attempt records field ownership against the object it read: an Update by `o.manager` for merge
+ * and JSON patches, while server-side apply plans set managedFields themselves.
  */
 import type { KubeObject } from "../../kinds/model.ts";
+import { createFieldManager } from "../fieldmanager/field-manager.ts";
 import { statusError } from "../status.ts";
 import { isConflict, isNotFound } from "./error-status.ts";
 import { jsonResponse } from "./http-responses.ts";
@@ -22,6 +25,8 @@ export interface PatchPlan {
   apply(live: KubeObject): unknown;
   /** Whether the patch itself sets `metadata.resourceVersion` (a precondition then). */
   setsResourceVersion: boolean;
+  /** True when `apply` already sets managedFields (server-side apply); else an Update is recorded. */
+  tracksOwnership?: boolean;
 }
 
 /** How a patch is written. */
@@ -29,6 +34,8 @@ export interface PatchOptions {
   status: boolean;
   mode: FieldValidation;
   dryRun: boolean;
+  /** The manager an Update is recorded under (fieldManager or User-Agent). */
+  manager: string;
   /** Called when the object does not exist (server-side apply creates it); undefined → 404. */
   createIfMissing?: () => Promise<Response>;
 }
@@ -59,10 +66,16 @@ export async function patchLive(ctx: RestContext, plan: PatchPlan, o: PatchOptio
     try {
       if (o.status) {
         const { warnings } = admitStatus(kind, patched, o.mode);
-        const out = await ctx.backend.updateStatus(kind, statusOnly(kind, namespace, name, patched), o.dryRun);
+        const managed = plan.tracksOwnership
+          ? meta.managedFields
+          : createFieldManager(kind, "status").update(live, patched as unknown as KubeObject, o.manager, undefined);
+        const out = await ctx.backend.updateStatus(kind, statusOnly(kind, namespace, name, patched, managed), o.dryRun);
         return jsonResponse(out, 200, warnings);
       }
       const { object, warnings } = admitObject(kind, patched, o.mode);
+      if (!plan.tracksOwnership) {
+        object.metadata.managedFields = createFieldManager(kind, "").update(live, object, o.manager, object.metadata.managedFields);
+      }
       const out = await ctx.backend.update(kind, object, o.dryRun);
       return jsonResponse(out, 200, warnings);
     } catch (e) {

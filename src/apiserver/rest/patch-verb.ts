@@ -1,7 +1,7 @@
 /**
  * PATCH on an object or its status: merge patch (RFC 7386), JSON patch (RFC 6902) and server-side
- * apply. Patch options are validated as kube-apiserver does: apply needs a `fieldManager`, `force`
- * is only for apply.
+ * apply. Patch options are validated as kube-apiserver does: apply needs a `fieldManager` (at most
+ * 128 printable bytes, as for every write), `force` is only for apply.
  */
 import type { FieldViolation } from "../../kinds/violations.ts";
 import { statusError } from "../status.ts";
@@ -10,12 +10,13 @@ import { applyJsonPatch, jsonPatchTouchesResourceVersion, parseJsonPatch } from 
 import { applyMergePatch } from "./merge-patch.ts";
 import { patchLive, type PatchPlan } from "./patch-live.ts";
 import { patchTypeOf, type PatchType } from "./patch-types.ts";
-import { invalidOptions, parseDryRun, parseFieldValidation } from "./query-options.ts";
+import { fieldManagerViolations, writeManager } from "./field-manager-param.ts";
+import { invalidOptions, parseDryRun, parseFieldValidation, queryFlag } from "./query-options.ts";
 import type { RestContext } from "./rest-context.ts";
 import { isJsonObject, parseJson } from "./request-body.ts";
 
 function checkPatchOptions(url: URL, type: PatchType): void {
-  const errs: FieldViolation[] = [];
+  const errs: FieldViolation[] = fieldManagerViolations(url.searchParams.get("fieldManager") ?? "");
   if (type === "apply" && !url.searchParams.get("fieldManager")) {
     errs.push({ field: "fieldManager", reason: "FieldValueRequired", message: "Required value: is required for apply patch" });
   }
@@ -48,7 +49,8 @@ export async function patchVerb(ctx: RestContext, status: boolean): Promise<Resp
   checkPatchOptions(ctx.url, type);
   const text = await ctx.req.text();
   if (text.trim() === "") throw statusError.badRequest("the patch body is empty");
-  if (type === "apply") return applyVerb(ctx, text, { status, mode, dryRun });
+  const manager = writeManager(ctx.req, ctx.url, "PatchOptions");
+  if (type === "apply") return applyVerb(ctx, text, { status, mode, dryRun, manager, force: queryFlag(ctx.url, "force") });
   const plan = type === "merge" ? mergePlan(text) : jsonPlan(text);
-  return patchLive(ctx, plan, { status, mode, dryRun });
+  return patchLive(ctx, plan, { status, mode, dryRun, manager });
 }

@@ -69,9 +69,13 @@ export function prepareUpdate(kind: KindDescriptor, input: KubeObject, old: Kube
   return obj;
 }
 
-/** A status update: only status (conditions, observedGeneration, kind status fields) changes. */
+/**
+ * A status update: only status (conditions, observedGeneration, kind status fields) changes, and
+ * managedFields when the writer sends them (the API server records status ownership there).
+ */
 export function prepareStatus(kind: KindDescriptor, input: KubeObject, old: KubeObject): KubeObject {
   const obj = cloneJson(old);
+  if (input.metadata.managedFields?.length) obj.metadata.managedFields = cloneJson(input.metadata.managedFields);
   const derived = kind.readOnly.filter((p) => p[0] === "status");
   obj.status = cloneJson(input.status ?? {});
   // derived status fields are the server's: drop the client's value, keep the stored one
