@@ -4,6 +4,7 @@
  * with includeObject=Object) for -A, --show-labels and --sort-by.
  */
 import type { KindDescriptor } from "../kinds/kind-table.ts";
+import { isTerminating } from "../kinds/finalizers.ts";
 import type { KubeObject } from "../kinds/model.ts";
 
 export type IncludeObject = "None" | "Metadata" | "Object";
@@ -28,6 +29,20 @@ const NAME_COLUMN: ColumnDefinition = {
   description: "Name must be unique within a namespace.",
   priority: 0,
 };
+/**
+ * Every kind's lifecycle, where kubectl users look for it: `kubectl get pvc`, `get pods` and
+ * `get namespaces` all show "Terminating" in a STATUS column while finalizers hold a delete, so
+ * netguard objects do the same ("Active" otherwise, as Namespaces do). Readiness keeps its own
+ * Ready column (-o wide).
+ */
+const STATUS_COLUMN: ColumnDefinition = {
+  name: "Status",
+  type: "string",
+  format: "",
+  description: "Terminating while a delete waits for finalizers (in-use protection), otherwise Active.",
+  priority: 0,
+};
+const statusCell = (obj: KubeObject): string => (isTerminating(obj) ? "Terminating" : "Active");
 const AGE_COLUMN: ColumnDefinition = {
   name: "Age",
   type: "string",
@@ -38,14 +53,14 @@ const AGE_COLUMN: ColumnDefinition = {
 
 const columnCache = new Map<string, ColumnDefinition[]>();
 
-/** Name, the kind's columns at priority 0, Age, then the priority-1 extras (shown with -o wide). */
+/** Name, the kind's columns at priority 0, Status, Age, then the priority-1 extras (shown with -o wide). */
 export function tableColumns(kind: KindDescriptor): ColumnDefinition[] {
   let cols = columnCache.get(kind.kind);
   if (!cols) {
     const main = kind.columns.filter((c) => c.priority === 0);
     const wide = kind.columns.filter((c) => c.priority === 1);
     const def = (c: (typeof kind.columns)[number]): ColumnDefinition => ({ name: c.name, type: c.type, format: "", description: c.description, priority: c.priority });
-    cols = [NAME_COLUMN, ...main.map(def), AGE_COLUMN, ...wide.map(def)];
+    cols = [NAME_COLUMN, ...main.map(def), STATUS_COLUMN, AGE_COLUMN, ...wide.map(def)];
     columnCache.set(kind.kind, cols);
   }
   return cols;
@@ -75,7 +90,7 @@ export function tableRow(kind: KindDescriptor, obj: KubeObject, include: Include
   const o = obj as unknown as Record<string, unknown>;
   const main = kind.columns.filter((c) => c.priority === 0).map((c) => c.cell(o));
   const wide = kind.columns.filter((c) => c.priority === 1).map((c) => c.cell(o));
-  const row: TableRow = { cells: [obj.metadata.name, ...main, humanAge(obj.metadata.creationTimestamp, now), ...wide] };
+  const row: TableRow = { cells: [obj.metadata.name, ...main, statusCell(obj), humanAge(obj.metadata.creationTimestamp, now), ...wide] };
   const ro = rowObject(obj, include);
   if (ro !== undefined) row.object = ro;
   return row;

@@ -40,6 +40,7 @@ function metaToProto(obj: KubeObject): Record<string, unknown> {
     labels: { ...(m.labels ?? {}) },
     annotations: { ...(m.annotations ?? {}) },
     generatedName: m.generateName ?? "",
+    finalizers: Array.isArray(m.finalizers) ? m.finalizers.filter((f): f is string => typeof f === "string") : [],
     observedGeneration: BigInt(status.observedGeneration ?? 0),
     conditions: (status.conditions ?? []).map((c) => ({
       type: c.type ?? "",
@@ -116,6 +117,7 @@ export function fromProto(kind: KindDescriptor, msg: Message): KubeObject {
     if (dt) metadata.deletionTimestamp = dt;
     if (Object.keys(meta.labels).length) metadata.labels = { ...meta.labels };
     if (Object.keys(meta.annotations).length) metadata.annotations = { ...meta.annotations };
+    if (meta.finalizers.length) metadata.finalizers = [...meta.finalizers];
     if (meta.managedFields.length) metadata.managedFields = meta.managedFields.map(managedFromProto);
   }
   const obj: KubeObject = { apiVersion: API_VERSION, kind: kind.kind, metadata, spec: {} };

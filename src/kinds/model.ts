@@ -18,7 +18,10 @@ export interface ObjectMeta {
   resourceVersion?: string;
   generation?: number;
   creationTimestamp?: string;
+  /** Set when a delete was accepted but finalizers are pending: the object is Terminating. */
   deletionTimestamp?: string;
+  /** Must all be removed before a Terminating object goes away (see src/kinds/finalizers.ts). */
+  finalizers?: string[];
   generateName?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;

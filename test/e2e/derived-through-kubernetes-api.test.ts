@@ -103,9 +103,7 @@ describe("derived objects through the Kubernetes API", () => {
     ["AddressGroup without defaultAction", "POST", "/namespaces/shop/addressgroups", obj("AddressGroup", "shop", "neg-7", {}), 422, /spec\.defaultAction/],
     ["IEAgAgRule port with both port and portRange", "POST", "/namespaces/shop/ieagagrules", obj("IEAgAgRule", "shop", "neg-8", { transport: "TCP", traffic: "INGRESS", addressGroupLocal: ref("AddressGroup", "shop", "ag-worker"), addressGroup: ref("AddressGroup", "shop", "ag-frontend"), ports: [{ port: 22, portRange: { from: 1, to: 2 } }] }), 422, /spec\.ports\[0\]/],
     ["cross-namespace binding without a policy", "POST", "/namespaces/payments/addressgroupbindings", obj("AddressGroupBinding", "payments", "neg-9", { serviceRef: ref("Service", "payments", "billing"), addressGroupRef: ref("AddressGroup", "shop", "ag-worker") }), 422, /cross-namespace binding not allowed/],
-    ["deleting a Service that has an alias", "DELETE", "/namespaces/shop/services/frontend", undefined, 409, /frontend-alias/],
-    ["deleting an AddressGroup a binding uses", "DELETE", "/namespaces/shop/addressgroups/ag-worker", undefined, 409, /worker-in-ag-worker/],
-    ["deleting a policy a binding uses", "DELETE", "/namespaces/infra/addressgroupbindingpolicies/allow-billing-into-shared-db", undefined, 409, /billing-to-shared-db/],
+    ["deleting a server-managed port mapping", "DELETE", "/namespaces/shop/addressgroupportmappings/ag-frontend", undefined, 409, /managed by the server/],
   ];
   test.each(negatives)("%s is refused with a Status naming the cause and nothing is written", async (_n, method, path, body, code, cause) => {
     const before = stack.backend.engine.currentRv;
@@ -114,5 +112,23 @@ describe("derived objects through the Kubernetes API", () => {
     expect(r.body.kind).toBe("Status");
     expect(JSON.stringify(r.body.details?.causes ?? []) + r.body.message).toMatch(cause);
     expect(stack.backend.engine.currentRv).toBe(before);
+  });
+
+  test("objects still in use are not refused but left Terminating; their in-use finalizer cannot be removed while they are used", async () => {
+    for (const [path, user] of [
+      ["/namespaces/shop/services/frontend", /frontend-alias/],
+      ["/namespaces/shop/addressgroups/ag-worker", /worker-in-ag-worker/],
+      ["/namespaces/infra/addressgroupbindingpolicies/allow-billing-into-shared-db", /billing-to-shared-db/],
+    ] as const) {
+      const r = await send("DELETE", path);
+      expect(r.status).toBe(200);
+      expect(r.body.metadata.deletionTimestamp).toBeDefined();
+      expect(r.body.metadata.finalizers).toEqual(["netguard.sgroups.io/in-use-protection"]);
+      const before = stack.backend.engine.currentRv;
+      const strip = await send("PATCH", path, { metadata: { finalizers: null } });
+      expect(strip.status).toBe(422);
+      expect(JSON.stringify(strip.body.details?.causes ?? []) + strip.body.message).toMatch(user);
+      expect(stack.backend.engine.currentRv).toBe(before);
+    }
   });
 });

@@ -36,10 +36,10 @@ describe("kubectl against netguard-watch", () => {
       expect(out).toContain(kind);
     }
     const svc = await ok(["get", "services.netguard.sgroups.io"]);
-    expect(svc).toMatch(/NAME\s+PORTS\s+AGE/);
-    expect(svc).toMatch(/frontend\s+TCP\/80,TCP\/443\s+\d+s/);
+    expect(svc).toMatch(/NAME\s+PORTS\s+STATUS\s+AGE/);
+    expect(svc).toMatch(/frontend\s+TCP\/80,TCP\/443\s+Active\s+\d+s/);
     const ags = await ok(["get", "ag"]);
-    expect(ags).toMatch(/NAME\s+DEFAULT ACTION\s+LOGS\s+TRACE\s+AGE/);
+    expect(ags).toMatch(/NAME\s+DEFAULT ACTION\s+LOGS\s+TRACE\s+STATUS\s+AGE/);
     expect(ags).toMatch(/ag-frontend\s+ACCEPT\s+true\s+false/);
     const binds = await ok(["get", "addressgroupbindings", "-n", "payments"]);
     expect(binds).toMatch(/billing-to-shared-db\s+billing\s+ag-shared-db/);
@@ -126,10 +126,9 @@ describe("kubectl against netguard-watch", () => {
     expect(two.stderr).toMatch(/\* spec\.ingressPorts\[1\]\.port: /);
   });
 
-  test("delete returns and the object is gone; a blocked delete explains why", async () => {
-    const blocked = await stack.kubectl(["delete", "ngsvc", "frontend"]);
-    expect(blocked.code).not.toBe(0);
-    expect(blocked.stderr).toContain("frontend-alias");
+  test("delete returns and the object is gone; an object still in use is left Terminating", async () => {
+    expect(await ok(["delete", "ngsvc", "frontend", "--wait=false"])).toContain("deleted");
+    expect(await ok(["get", "ngsvc", "frontend"])).toMatch(/frontend\s+TCP\/80,TCP\/443\s+Terminating/);
     await ok(["delete", "ieagagrule", "worker-ssh-block"]);
     const gone = await stack.kubectl(["get", "ieagagrule", "worker-ssh-block"]);
     expect(gone.code).not.toBe(0);

@@ -74,17 +74,17 @@ describe("dryRun", () => {
     });
   });
 
-  test("Delete answers with the object's last state but keeps it; a blocked delete still fails", async () => {
+  test("Delete answers with the object's last state but keeps it; a refused delete still fails", async () => {
     const { b, client, stored } = await seeded();
     const rule = stored("IEAgAgRule", "worker-ssh-block");
-    await expectNothingWritten(b, client, ["IEAgAgRule", "Service"], async () => {
+    await expectNothingWritten(b, client, ["IEAgAgRule", "Service", "AddressGroupPortMapping"], async () => {
       const out = objectOf(
         (await client.delete({ kind: ResourceKind.IEAGAG_RULE, identifier: { namespace: "shop", name: "worker-ssh-block" }, dryRun: true })).resource,
       );
       // (the answer's resourceVersion is the would-be one: see the todo test below)
       expect(withoutRv(out)).toEqual(withoutRv(rule));
       expect(await getObj(client, kind("IEAgAgRule"), "shop", "worker-ssh-block")).toEqual(rule);
-      await expectCode(client.delete({ kind: ResourceKind.SERVICE, identifier: { namespace: "shop", name: "frontend" }, dryRun: true }), Code.FailedPrecondition);
+      await expectCode(client.delete({ kind: ResourceKind.ADDRESS_GROUP_PORT_MAPPING, identifier: { namespace: "shop", name: "ag-frontend" }, dryRun: true }), Code.FailedPrecondition);
     });
   });
 

@@ -1,10 +1,10 @@
 /** Write and read errors reach the client as their documented codes, and leave the store untouched. */
 import { describe, expect, test } from "bun:test";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { ResourceKind } from "../../src/gen/netguard/v1/service_pb.ts";
+import { ResourceKind, SyncOp } from "../../src/gen/netguard/v1/service_pb.ts";
 import { sample } from "../helpers/fixtures.ts";
 import { objectOf, resourceOf } from "../helpers/rpc-helpers.ts";
-import { backendPerTest, expectCode, expectNothingWritten, fixture, getObj, kind, seedFixtures } from "./rpc-kit.ts";
+import { backendPerTest, expectCode, expectNothingWritten, fixture, getObj, kind, seedFixtures, syncReq } from "./rpc-kit.ts";
 
 const start = backendPerTest();
 
@@ -125,13 +125,21 @@ describe("Aborted", () => {
 });
 
 describe("FailedPrecondition", () => {
-  test("deleting Service frontend while frontend-alias references it fails with FailedPrecondition and writes nothing", async () => {
+  test("deleting a server-managed port mapping fails with FailedPrecondition and writes nothing", async () => {
     const { b, client } = await seeded();
-    await expectNothingWritten(b, client, ["Service", "ServiceAlias"], async () => {
+    await expectNothingWritten(b, client, ["AddressGroupPortMapping", "AddressGroup"], async () => {
       const err = await expectCode(
-        client.delete({ kind: ResourceKind.SERVICE, identifier: { namespace: "shop", name: "frontend" } }),
+        client.delete({ kind: ResourceKind.ADDRESS_GROUP_PORT_MAPPING, identifier: { namespace: "shop", name: "ag-frontend" } }),
         Code.FailedPrecondition,
       );
+      expect(err.rawMessage).toContain("managed by the server");
+    });
+  });
+
+  test("Sync Delete of Service frontend while frontend-alias references it fails with FailedPrecondition and writes nothing", async () => {
+    const { b, client, stored } = await seeded();
+    await expectNothingWritten(b, client, ["Service", "ServiceAlias"], async () => {
+      const err = await expectCode(client.sync(syncReq(SyncOp.Delete, kind("Service"), [stored("Service", "frontend")])), Code.FailedPrecondition);
       expect(err.rawMessage).toContain("frontend");
       expect(err.rawMessage).toContain("frontend-alias");
     });

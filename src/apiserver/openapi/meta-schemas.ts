@@ -58,7 +58,7 @@ const objectMeta = object(
     ),
     finalizers: listOf(
       { type: "string", default: "" },
-      "Must be empty before the object is deleted from the registry. Accepted for compatibility; netguard does not persist finalizers.",
+      "Must be empty before the object is deleted from the registry. A delete of an object with finalizers only marks it Terminating (deletionTimestamp). The server adds netguard.sgroups.io/in-use-protection while other objects still use the object and removes it with the last use; clients can neither add nor remove that one.",
       { "x-kubernetes-list-type": "set" },
     ),
     managedFields: listOf(

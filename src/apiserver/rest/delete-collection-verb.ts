@@ -2,10 +2,12 @@
  * deletecollection (DELETE on a namespaced collection, with label/field selectors).
  *
  * Chosen semantics: every selected object that can be deleted IS deleted, even when others cannot.
- * Objects are deleted one by one (each is its own backend transaction); objects refused on a pass
- * are retried on the next pass as long as the previous pass deleted something, because deleting
- * one object may unblock another. When everything was deleted the answer is 200 with a
- * `<Kind>List` of the deleted objects (their last state), as for custom resources. When some
+ * Objects are deleted one by one (each is its own backend transaction) with the single delete's
+ * in-use protection: an object still in use is accepted and left Terminating. Objects refused on a
+ * pass (server-managed ones) are retried on the next pass as long as the previous pass deleted
+ * something. When everything was accepted the answer is 200 with a `<Kind>List` of the deleted
+ * objects (their last state; Terminating ones with their deletionTimestamp), as for custom
+ * resources. When some
  * objects could not be deleted the answer is the Status of the first failure (usually 409
  * Conflict) whose message says how many were deleted and why each of the others was not, with one
  * `details.causes` entry per object left (`field` = "namespace/name"). Deleted objects are not

@@ -1,8 +1,8 @@
 /**
  * DeleteOptions of a DELETE request: the optional JSON body (`{"propagationPolicy":"Background"}`
  * from kubectl; `preconditions` and `dryRun` from API clients) plus the `dryRun` query parameter.
- * Grace periods and propagation policies are accepted and have no effect: netguard deletes at once
- * and its objects have no dependents to collect.
+ * Grace periods and propagation policies are accepted and have no effect: netguard objects have no
+ * owner references to collect, and what holds a delete is in-use protection, not a grace period.
  */
 import type { Preconditions } from "../backend-client.ts";
 import { statusError } from "../status.ts";

@@ -1,8 +1,12 @@
 /**
- * delete (DELETE on an object): answers 200 with the deleted object (its last state), which kubectl
- * accepts; an empty body would make kubectl fail even though the object is gone. Preconditions
- * (resourceVersion, uid) and dry runs are enforced by the backend; an object that other objects
- * still depend on is refused there (409 Conflict with the reasons).
+ * delete (DELETE on an object): 200 with the object in both outcomes, as kube-apiserver answers
+ * for custom resources. An object nothing uses is deleted at once and the body is its last state
+ * (an empty body would make kubectl fail even though the object is gone). An object other objects
+ * still use, or with finalizers, is kept Terminating (in-use protection, src/backend/engine/
+ * in-use-protection.ts) and the body is the object with `metadata.deletionTimestamp` and its
+ * finalizers; kubectl then waits (unless `--wait=false`) until the last use goes away and the
+ * object with it. Preconditions (resourceVersion, uid) and dry runs are enforced by the backend;
+ * only server-managed objects (port mappings) are refused (409 Conflict with the reason).
  */
 import { readDeleteOptions } from "./delete-options.ts";
 import { jsonResponse } from "./http-responses.ts";

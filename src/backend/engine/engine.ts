@@ -11,12 +11,17 @@
  * is part of the same transaction: a written object carries its own derived fields in its own
  * event, and the derive step then records every consequence for other objects as further events
  * of the same commit, each with its own resourceVersion.
+ *
+ * Deletes through the Delete RPC use in-use protection (in-use-protection.ts): an object still in
+ * use becomes Terminating instead of being refused, and goes in the same commit as its last use.
+ * Upstream's Sync Delete keeps refusing such deletes.
  */
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import { KINDS } from "../../kinds/kind-table.ts";
 import { filterAccepts, type ObjectFilter } from "../../kinds/selectors.ts";
 import type { KubeObject } from "../../kinds/model.ts";
-import { deleteBlockers, validateObject, validateWrite } from "../../kinds/validation/index.ts";
+import { deleteBlockers, deleteRefusals, validateObject, validateWrite } from "../../kinds/validation/index.ts";
+import { finalizersOf } from "../../kinds/finalizers.ts";
 import { createEventStore, type Cursor, type EventStore } from "../events/event-store.ts";
 import type { Persistence, RetentionPolicy, StoredEvent } from "../store/persistence.ts";
 import { EngineError, invalid } from "./engine-error.ts";
@@ -24,6 +29,7 @@ import { createObjectIndex, createOverlay, type ObjectIndex, type Overlay } from
 import { generateSuffix, prepareCreate, prepareStatus, prepareUpdate, sameObject } from "./object-metadata.ts";
 import type { Change } from "../derive/affected-targets.ts";
 import { createDeriveStep, type DeriveSink } from "../derive/derive-step.ts";
+import { createInUseProtection, dueForRemoval, markForDeletion } from "./in-use-protection.ts";
 
 export interface EngineOptions {
   persistence: Persistence;
@@ -121,7 +127,9 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const kindNames = KINDS.map((k) => k.kind);
   const loaded = await opts.persistence.load();
   const index = createObjectIndex(kindNames);
+  const protection = createInUseProtection();
   for (const { kind, object } of loaded.objects) index.set(kind, object);
+  protection.track(loaded.objects.map(({ kind, object }) => ({ kind, type: "ADDED" as const, object })));
   let rv = loaded.rv;
   let floorRv = loaded.floorRv;
   let lastWrite = new Date();
@@ -165,6 +173,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       if (closed) throw new EngineError("BadRequest", "store is closed");
       const tx: Tx = { overlay: createOverlay(index), events: [], rv, now: now() };
       const result = build(tx);
+      protection.release(deriveSink(tx), tx.events);
       propagate(tx);
       if (dryRun) {
         // Nothing is stored, so no version is consumed: a dry-run create answers without one and
@@ -182,6 +191,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         if (ev.type === "DELETED") index.remove(ev.kind, ev.namespace, ev.name);
         else index.set(ev.kind, ev.object);
       }
+      protection.track(tx.events);
       rv = tx.rv;
       lastWrite = tx.now;
       events.publish(tx.events);
@@ -254,9 +264,27 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     checkValid(kind, prepared, old, tx);
     const obj = derive.withDerivedFields(kind, prepared, old, tx.overlay, tx.now);
     if (sameObject(obj, old)) return old;
+    if (dueForRemoval(kind, obj, tx.overlay)) return record(tx, kind, "DELETED", obj);
     return record(tx, kind, "MODIFIED", obj, old.metadata.labels);
   }
 
+  /**
+   * The Delete RPC: an object nothing uses and without finalizers goes at once; otherwise it is
+   * marked Terminating (in-use-protection.ts). Only a kind's refusals (server-managed objects) fail.
+   */
+  function doProtectedDelete(tx: Tx, kind: KindDescriptor, old: KubeObject): KubeObject {
+    const refusals = deleteRefusals(kind, old, tx.overlay);
+    if (refusals.length) {
+      throw new EngineError("DeleteBlocked", `cannot delete ${kind.kind} "${old.metadata.namespace}/${old.metadata.name}": ${refusals.join("; ")}`);
+    }
+    const marked = markForDeletion(kind, old, tx.overlay, tx.now);
+    if (!marked) return record(tx, kind, "DELETED", structuredClone(old));
+    const obj = derive.withDerivedFields(kind, marked, old, tx.overlay, tx.now);
+    if (sameObject(obj, old)) return old;
+    return record(tx, kind, "MODIFIED", obj, old.metadata.labels);
+  }
+
+  /** Upstream's Sync Delete: refused (FailedPrecondition) while anything blocks it. */
   function doDelete(tx: Tx, kind: KindDescriptor, old: KubeObject): KubeObject {
     const blockers = deleteBlockers(kind, old, tx.overlay);
     if (blockers.length) {
@@ -267,6 +295,12 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     }
     const last = structuredClone(old);
     return record(tx, kind, "DELETED", last);
+  }
+
+  /** Upstream's Sync clients know no finalizers: an Upsert without any keeps the stored ones. */
+  function withStoredFinalizers(input: KubeObject, old: KubeObject): KubeObject {
+    if (finalizersOf(input).length > 0 || finalizersOf(old).length === 0) return input;
+    return { ...input, metadata: { ...input.metadata, finalizers: finalizersOf(old) } };
   }
 
   function mustGet(tx: Tx, kind: KindDescriptor, ns: string, name: string): KubeObject {
@@ -316,7 +350,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       write(!!o.dryRun, (tx) => {
         const old = mustGet(tx, kind, ns, name);
         checkPreconditions(kind, old, pre);
-        return doDelete(tx, kind, old);
+        return doProtectedDelete(tx, kind, old);
       }),
     sync: (kind, op, objs) =>
       write(false, (tx) => {
@@ -332,7 +366,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
           const old = tx.overlay.get(kind.kind, input.metadata.namespace, input.metadata.name);
           if (op === "delete") {
             if (old) doDelete(tx, kind, old);
-          } else if (old) doUpdate(tx, kind, input, old, false);
+          } else if (old) doUpdate(tx, kind, withStoredFinalizers(input, old), old, false);
           else doCreate(tx, kind, input);
         }
         if (op === "fullsync") {

@@ -40,12 +40,14 @@ export function prepareCreate(kind: KindDescriptor, input: KubeObject, now: Date
   m.creationTimestamp = formatTime(now);
   delete m.resourceVersion;
   delete m.deletionTimestamp;
+  if (!m.finalizers?.length) delete m.finalizers;
   return obj;
 }
 
 /**
- * An update of spec, labels, annotations and managed fields. Status, derived fields and server
- * metadata are kept from `old`; generation grows only when the spec changes.
+ * An update of spec, labels, annotations, finalizers and managed fields. Status, derived fields and
+ * server metadata (deletionTimestamp included) are kept from `old`; generation grows only when the
+ * spec changes.
  */
 export function prepareUpdate(kind: KindDescriptor, input: KubeObject, old: KubeObject): KubeObject {
   const obj: KubeObject = cloneJson(input);
@@ -62,7 +64,10 @@ export function prepareUpdate(kind: KindDescriptor, input: KubeObject, old: Kube
   if (om.generateName) m.generateName = om.generateName;
   else delete m.generateName;
   if (!m.managedFields && om.managedFields) m.managedFields = cloneJson(om.managedFields);
-  delete m.deletionTimestamp;
+  // a Terminating object stays Terminating; finalizers are the client's (validation guards the server's)
+  if (om.deletionTimestamp) m.deletionTimestamp = om.deletionTimestamp;
+  else delete m.deletionTimestamp;
+  if (!m.finalizers?.length) delete m.finalizers;
   m.resourceVersion = om.resourceVersion;
   const specChanged = !jsonEqual(old.spec ?? {}, obj.spec ?? {});
   m.generation = (om.generation ?? 1) + (specChanged ? 1 : 0);

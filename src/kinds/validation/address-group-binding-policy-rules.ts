@@ -1,7 +1,7 @@
 /**
  * AddressGroupBindingPolicy rules: the policy is the AddressGroup owner's consent to a
  * cross-namespace binding, so it must live in the group's namespace; one policy per
- * Service/AddressGroup pair; and it cannot be deleted while a binding for that pair relies on it.
+ * Service/AddressGroup pair; and it is in use while a binding for that pair relies on it.
  */
 import { bindingMembership } from "./address-group-membership.ts";
 import { servicePairKey } from "./address-group-binding-rules.ts";
@@ -9,7 +9,7 @@ import type { KindRules } from "./kind-rules.ts";
 import { keyOfObject } from "./object-identity.ts";
 import type { StateView } from "./state-view.ts";
 
-function policyDeleteBlockers(obj: unknown, state: StateView): string[] {
+function policyUsers(obj: unknown, state: StateView): string[] {
   const pair = servicePairKey(obj);
   if (!pair) return [];
   const out: string[] = [];
@@ -30,5 +30,5 @@ export const addressGroupBindingPolicyRules: KindRules = {
     { path: "spec.addressGroupRef", reason: "an AddressGroupBindingPolicy must live in its AddressGroup's namespace" },
   ],
   uniqueness: { field: "spec", key: servicePairKey, describe: "the same Service and AddressGroup" },
-  deleteBlockers: policyDeleteBlockers,
+  usedBy: policyUsers,
 };

@@ -93,7 +93,7 @@ export const MAPPING_CREATE_FORBIDDEN =
 export const addressGroupPortMappingRules: KindRules = {
   validateObject: (obj) => validateAccessPorts(obj),
   validateWrite: (_obj, old) => (old === undefined ? [violation.forbidden("metadata.name", MAPPING_CREATE_FORBIDDEN)] : []),
-  deleteBlockers: (obj) => [
+  deleteRefusals: (obj) => [
     `AddressGroupPortMapping ${obj.metadata?.namespace ?? "?"}/${obj.metadata?.name ?? "?"} is managed by the server: it is deleted with its AddressGroup`,
   ],
 };

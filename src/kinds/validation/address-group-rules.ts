@@ -1,7 +1,8 @@
 /**
  * AddressGroup rules: `defaultAction` is required (ACCEPT|DROP) because sgroups needs a verdict for
- * traffic no rule matches. Delete is blocked while a Service lists the group or a binding targets
- * it, since the group's port mapping and the Services' aggregated groups would dangle.
+ * traffic no rule matches. The group is in use while a Service lists it or a binding targets it
+ * (its port mapping and the Services' aggregated groups would dangle), so a delete leaves it
+ * Terminating until then. IEAgAgRules naming it do not hold it: they are deleted with it.
  */
 import { violation, type FieldViolation } from "../violations.ts";
 import { allMemberships, describeVia } from "./address-group-membership.ts";
@@ -25,7 +26,7 @@ function validateHosts(spec: JsonRecord): FieldViolation[] {
   return out;
 }
 
-function addressGroupDeleteBlockers(obj: unknown, state: StateView): string[] {
+function addressGroupUsers(obj: unknown, state: StateView): string[] {
   const key = keyOfObject(obj);
   if (!key) return [];
   return allMemberships(state)
@@ -41,5 +42,5 @@ export const addressGroupRules: KindRules = {
     ...checkOptionalBool(spec.trace, "spec.trace"),
     ...validateHosts(spec),
   ],
-  deleteBlockers: addressGroupDeleteBlockers,
+  usedBy: addressGroupUsers,
 };

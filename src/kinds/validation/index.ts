@@ -5,7 +5,8 @@
  *
  * - `validateObject`: stateless, one object; safe on arbitrary JSON.
  * - `validateWrite`: stateful checks of a create or update against the current state.
- * - `deleteBlockers`: reasons a delete must be refused.
+ * - `deleteBlockers`: reasons upstream's Sync Delete must be refused.
+ * - `inUseBy` / `deleteRefusals`: what holds an object in Terminating, and what no delete may pass.
  *
  * Generic checks are driven by the kind table (`refs`, `immutable`); per-kind rules live in one
  * `*-rules.ts` file per kind, looked up in `rule-registry.ts`.
@@ -16,7 +17,9 @@ import { violation, type FieldViolation } from "../violations.ts";
 import { validateImmutable } from "./immutability.ts";
 import { asRecord, specOf } from "./json-access.ts";
 import { validateMetadata } from "./metadata-rules.ts";
+import { validateFinalizerChanges } from "./finalizer-rules.ts";
 import { validateReferencesExist } from "./reference-existence.ts";
+import { validateNoNewRefsToTerminating } from "./reference-terminating.ts";
 import { validateReferenceFields, validateSameNamespaceRefs } from "./reference-syntax.ts";
 import { rulesFor } from "./rule-registry.ts";
 import { splitKey } from "./object-key.ts";
@@ -53,14 +56,17 @@ export function validateObject(kind: KindDescriptor, obj: KubeObject): FieldViol
 }
 
 /**
- * Stateful checks for a create (`old` undefined) or an update: referenced objects exist, immutable
- * fields are unchanged, uniqueness, and the kind's ownership/overlap rules. `obj` itself is excluded
+ * Stateful checks for a create (`old` undefined) or an update: referenced objects exist and new
+ * references do not point at Terminating objects, finalizer changes are allowed, immutable fields
+ * are unchanged, uniqueness, and the kind's ownership/overlap rules. `obj` itself is excluded
  * from comparisons against `state`, so it does not matter whether `state` already holds it.
  */
 export function validateWrite(kind: KindDescriptor, obj: KubeObject, old: KubeObject | undefined, state: StateView): FieldViolation[] {
   return guarded(() => {
     const rules = rulesFor(kind.kind);
     const out = validateReferencesExist(kind, obj, state);
+    out.push(...validateNoNewRefsToTerminating(kind, obj, old, state));
+    out.push(...validateFinalizerChanges(kind, obj, old, state));
     if (old !== undefined) out.push(...validateImmutable(kind, obj, old));
     if (rules.uniqueness) out.push(...validateUnique(kind, rules.uniqueness, obj, state));
     out.push(...(rules.validateWrite?.(obj, old, state) ?? []));
@@ -68,20 +74,44 @@ export function validateWrite(kind: KindDescriptor, obj: KubeObject, old: KubeOb
   });
 }
 
-/**
- * Why `obj` may not be deleted now (human-readable, one message per blocker); empty when the
- * delete may proceed. The stored version in `state` is preferred over `obj`, so a caller that only
- * knows the name can pass a stub with `metadata.name`/`namespace`.
- */
-export function deleteBlockers(kind: KindDescriptor, obj: KubeObject, state: StateView): string[] {
+/** Runs a per-kind delete rule against the stored version of `obj` (a stub with only a name will do). */
+function againstStored(kind: KindDescriptor, obj: KubeObject, state: StateView, rule: (current: KubeObject) => string[]): string[] {
   try {
-    const rules = rulesFor(kind.kind);
-    if (!rules.deleteBlockers) return [];
     const key = keyOfObject(obj);
     const id = key ? splitKey(key) : undefined;
     const current = (id && state.get(kind.kind, id.namespace, id.name)) || obj;
-    return rules.deleteBlockers(current, state);
+    return rule(current);
   } catch (err) {
     return [`delete could not be checked: ${err instanceof Error ? err.message : String(err)}`];
   }
+}
+
+/**
+ * Why upstream's Sync Delete refuses to delete `obj` now (human-readable, one message per blocker):
+ * every use of it, the kind's refusals and Sync-only rules; empty when the delete may proceed. The
+ * stored version in `state` is preferred over `obj`, so a caller that only knows the name can pass
+ * a stub with `metadata.name`/`namespace`.
+ */
+export function deleteBlockers(kind: KindDescriptor, obj: KubeObject, state: StateView): string[] {
+  const rules = rulesFor(kind.kind);
+  return againstStored(kind, obj, state, (current) => [
+    ...(rules.usedBy?.(current, state) ?? []),
+    ...(rules.deleteRefusals?.(current) ?? []),
+    ...(rules.syncDeleteBlockers?.(current, state) ?? []),
+  ]);
+}
+
+/**
+ * Who still uses `obj` (one message per use; empty when nothing does). A delete of an object in use
+ * is accepted and leaves it Terminating until this becomes empty (in-use protection).
+ */
+export function inUseBy(kind: KindDescriptor, obj: KubeObject, state: StateView): string[] {
+  const rules = rulesFor(kind.kind);
+  return rules.usedBy ? againstStored(kind, obj, state, (current) => rules.usedBy!(current, state)) : [];
+}
+
+/** Why no client may delete `obj` at all, whatever uses it (e.g. a server-managed port mapping). */
+export function deleteRefusals(kind: KindDescriptor, obj: KubeObject, state: StateView): string[] {
+  const rules = rulesFor(kind.kind);
+  return rules.deleteRefusals ? againstStored(kind, obj, state, (current) => rules.deleteRefusals!(current)) : [];
 }

@@ -26,6 +26,14 @@ export interface KindRules {
   validateObject?(obj: KubeObject, spec: JsonRecord): FieldViolation[];
   /** Stateful checks beyond reference existence, immutability and uniqueness. */
   validateWrite?(obj: KubeObject, old: KubeObject | undefined, state: StateView): FieldViolation[];
-  /** Why the object may not be deleted now; empty when it may. */
-  deleteBlockers?(obj: KubeObject, state: StateView): string[];
+  /**
+   * Who still uses the object, one message per use (empty when nothing does). A delete of an object
+   * in use is accepted and leaves it Terminating until the last use goes away (in-use protection);
+   * upstream's Sync Delete refuses it instead.
+   */
+  usedBy?(obj: KubeObject, state: StateView): string[];
+  /** Why a client may never delete the object, whatever uses it (e.g. server-managed objects). */
+  deleteRefusals?(obj: KubeObject): string[];
+  /** Reasons only upstream's Sync Delete refuses on top of `usedBy` and `deleteRefusals`. */
+  syncDeleteBlockers?(obj: KubeObject, state: StateView): string[];
 }

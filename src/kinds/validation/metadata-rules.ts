@@ -1,6 +1,6 @@
 /**
- * Checks on `metadata` common to all eight kinds: name (or generateName), namespace, labels and
- * annotations, with Kubernetes syntax and limits. All netguard kinds are namespaced, so the namespace
+ * Checks on `metadata` common to all eight kinds: name (or generateName), namespace, labels,
+ * annotations and finalizer names, with Kubernetes syntax and limits. All netguard kinds are namespaced, so the namespace
  * is required here rather than defaulted: defaulting belongs to the API server's request handling.
  */
 import { violation, type FieldViolation } from "../violations.ts";
@@ -23,7 +23,26 @@ export function validateMetadata(obj: unknown): FieldViolation[] {
   if (!meta) {
     return [raw === undefined || raw === null ? violation.required("metadata") : violation.invalid("metadata", "must be an object")];
   }
-  return [...validateName(meta), ...validateNamespace(meta.namespace), ...validateLabels(meta.labels), ...validateAnnotations(meta.annotations)];
+  return [
+    ...validateName(meta),
+    ...validateNamespace(meta.namespace),
+    ...validateLabels(meta.labels),
+    ...validateAnnotations(meta.annotations),
+    ...validateFinalizerNames(meta.finalizers),
+  ];
+}
+
+/** `metadata.finalizers`: a list of qualified names, as Kubernetes checks every finalizer. */
+function validateFinalizerNames(finalizers: unknown): FieldViolation[] {
+  const field = "metadata.finalizers";
+  if (finalizers === undefined || finalizers === null) return [];
+  if (!Array.isArray(finalizers)) return [violation.invalid(field, "must be a list of strings")];
+  const out: FieldViolation[] = [];
+  finalizers.forEach((name, i) => {
+    if (typeof name !== "string") out.push(violation.invalid(`${field}[${i}]`, "must be a string"));
+    else for (const m of qualifiedNameErrors(name)) out.push(violation.invalid(`${field}[${i}]`, `${JSON.stringify(name)}: ${m}`));
+  });
+  return out;
 }
 
 function validateName(meta: Record<string, unknown>): FieldViolation[] {

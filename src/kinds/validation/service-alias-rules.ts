@@ -1,5 +1,5 @@
 /**
- * ServiceAlias rules: an alias names a Service of its own namespace. Delete is blocked while a
+ * ServiceAlias rules: an alias names a Service of its own namespace. It is in use while a
  * RuleS2S reference has the alias's key (namespace/name): upstream compares keys only, whatever kind
  * the rule's reference says, because old manifests pointed rules at aliases.
  */
@@ -8,7 +8,7 @@ import { keyOfObject } from "./object-identity.ts";
 import { refKeyAt } from "./references.ts";
 import type { StateView } from "./state-view.ts";
 
-function aliasDeleteBlockers(obj: unknown, state: StateView): string[] {
+function aliasUsers(obj: unknown, state: StateView): string[] {
   const key = keyOfObject(obj);
   if (!key) return [];
   const out: string[] = [];
@@ -25,5 +25,5 @@ function aliasDeleteBlockers(obj: unknown, state: StateView): string[] {
 /** ServiceAlias: see the file comment. */
 export const serviceAliasRules: KindRules = {
   sameNamespaceRefs: [{ path: "spec.serviceRef", reason: "an alias must be in its Service's namespace" }],
-  deleteBlockers: aliasDeleteBlockers,
+  usedBy: aliasUsers,
 };

@@ -1,9 +1,9 @@
 /**
  * Service rules. Ports: protocol TCP|UDP, a port string of at most 32 characters, no duplicate or
  * overlapping entries per protocol. Address groups: no duplicates, no group that a binding already
- * gives to a Service, and no port overlap with other Services sharing a group. Delete is blocked
- * while anything still points at or hangs off the Service (aliases, bindings, rules, own groups),
- * because the backend would otherwise keep rules and mappings for a Service that no longer exists.
+ * gives to a Service, and no port overlap with other Services sharing a group. The Service is in
+ * use while aliases, bindings or rules point at it (a delete leaves it Terminating until they are
+ * gone); upstream's Sync Delete also refuses a Service that still lists groups of its own.
  */
 import { violation, type FieldViolation } from "../violations.ts";
 import { allMemberships, bindingMembership, specMemberships, type Membership } from "./address-group-membership.ts";
@@ -108,7 +108,7 @@ function validateServiceWrite(obj: unknown, state: StateView): FieldViolation[] 
   return out;
 }
 
-function serviceDeleteBlockers(obj: unknown, state: StateView): string[] {
+function serviceUsers(obj: unknown, state: StateView): string[] {
   const key = keyOfObject(obj);
   if (!key) return [];
   const out: string[] = [];
@@ -126,12 +126,16 @@ function serviceDeleteBlockers(obj: unknown, state: StateView): string[] {
       }
     }
   }
-  const groups = asArray(readPath(obj, ["spec", "addressGroups"])) ?? [];
-  if (groups.length > 0) {
-    const names = groups.map((g) => refKey(g) ?? "?").join(", ");
-    out.push(`Service ${key} still lists address groups in spec.addressGroups (${names}); remove them first`);
-  }
   return out;
+}
+
+/** Upstream refused a Sync Delete of a Service that still lists groups; the Delete RPC does not. */
+function ownGroupsBlocker(obj: unknown): string[] {
+  const key = keyOfObject(obj);
+  const groups = asArray(readPath(obj, ["spec", "addressGroups"])) ?? [];
+  if (!key || groups.length === 0) return [];
+  const names = groups.map((g) => refKey(g) ?? "?").join(", ");
+  return [`Service ${key} still lists address groups in spec.addressGroups (${names}); remove them first`];
 }
 
 /** Service: see the file comment. */
@@ -144,5 +148,6 @@ export const serviceRules: KindRules = {
     ...validateAddressGroupDuplicates(spec),
   ],
   validateWrite: (obj, _old, state) => validateServiceWrite(obj, state),
-  deleteBlockers: serviceDeleteBlockers,
+  usedBy: serviceUsers,
+  syncDeleteBlockers: ownGroupsBlocker,
 };

@@ -53,6 +53,35 @@ describe("delete", () => {
     expect(r.status).toBe(400);
   });
 
+  test("an object in use answers 200 with itself Terminating (deletionTimestamp, the in-use finalizer); a repeat answers the same", async () => {
+    const path = objectPath("addressgroups", "ag-backend");
+    const dry = await s.call("DELETE", `${path}?dryRun=All`);
+    expect(dry.status).toBe(200);
+    expect(dry.body.metadata.deletionTimestamp).toBeDefined();
+    expect((await s.call("GET", path)).body.metadata.deletionTimestamp).toBeUndefined();
+    const r = await s.call("DELETE", path);
+    expect(r.status).toBe(200);
+    expect(r.body.kind).toBe("AddressGroup");
+    expect(r.body.metadata.finalizers).toEqual(["netguard.sgroups.io/in-use-protection"]);
+    expect(r.body.metadata.deletionTimestamp).toMatch(/Z$/);
+    const again = await s.call("DELETE", path);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(r.body);
+    expect((await s.call("GET", path)).body.metadata.resourceVersion).toBe(r.body.metadata.resourceVersion);
+  });
+
+  test("a new reference to a Terminating object is a 422 naming the field", async () => {
+    const r = await s.call("POST", collection("services", "shop"), {
+      apiVersion: "netguard.sgroups.io/v1beta1",
+      kind: "Service",
+      metadata: { name: "late-joiner", namespace: "shop" },
+      spec: { addressGroups: [{ apiVersion: "netguard.sgroups.io/v1beta1", kind: "AddressGroup", name: "ag-backend", namespace: "shop" }] },
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.details.causes).toContainEqual(expect.objectContaining({ field: "spec.addressGroups[0]", reason: "FieldValueForbidden" }));
+    expect(r.body.message).toContain("is being deleted");
+  });
+
   test("DELETE on the status subresource is not allowed", async () => {
     const r = await s.call("DELETE", `${objectPath("services", "worker")}/status`);
     expect(r.status).toBe(405);
@@ -77,20 +106,21 @@ describe("deletecollection", () => {
     expect(r.body.items.map((o: KubeObject) => o.metadata.name)).toEqual(["dc-c"]);
   });
 
-  test("deletes what it can, then answers 409 naming each object it could not delete", async () => {
-    // frontend is referenced by a ServiceAlias and RuleS2S, backend by RuleS2S; worker is bound; all blocked.
-    // A new unreferenced Service in the same namespace is deletable.
+  test("objects still in use are accepted as Terminating and listed with the deleted ones", async () => {
+    // frontend is referenced by a ServiceAlias and RuleS2S, backend by RuleS2S, worker is bound:
+    // all three wait for their users; a new unreferenced Service in the same namespace goes at once.
     await createAll(s, [
       { apiVersion: "netguard.sgroups.io/v1beta1", kind: "Service", metadata: { name: "lonely", namespace: "shop" }, spec: { ingressPorts: [{ protocol: "UDP", port: "7777" }] } },
     ]);
     const r = await s.call("DELETE", collection("services", "shop"));
-    expect(r.status).toBe(409);
-    expect(r.body.kind).toBe("Status");
-    expect(r.body.reason).toBe("Conflict");
-    expect(r.body.message).toStartWith("deleted 1 of 4 services; 3 could not be deleted:");
-    expect(r.body.details.causes.map((c: { field: string }) => c.field).sort()).toEqual(["shop/backend", "shop/frontend", "shop/worker"]);
+    expect(r.status).toBe(200);
+    expect(r.body.kind).toBe("ServiceList");
+    const items = r.body.items as KubeObject[];
+    expect(items.map((o) => o.metadata.name).sort()).toEqual(["backend", "frontend", "lonely", "worker"]);
+    expect(items.filter((o) => o.metadata.deletionTimestamp).map((o) => o.metadata.name).sort()).toEqual(["backend", "frontend", "worker"]);
     expect((await s.call("GET", objectPath("services", "lonely"))).status).toBe(404);
-    expect((await s.call("GET", objectPath("services", "frontend"))).status).toBe(200);
+    const frontend = await s.call("GET", objectPath("services", "frontend"));
+    expect(frontend.body.metadata.finalizers).toEqual(["netguard.sgroups.io/in-use-protection"]);
   });
 
   test("a collection with nothing blocked is deleted completely", async () => {

@@ -77,12 +77,12 @@ describe("Conflict", () => {
     ]);
   });
 
-  test("deleting an object others depend on is 409 Conflict with the reason", async () => {
-    const r = await s.call("DELETE", objectPath("services", "frontend"), { propagationPolicy: "Background" });
+  test("deleting a server-managed object is 409 Conflict with the reason", async () => {
+    const r = await s.call("DELETE", objectPath("addressgroupportmappings", "ag-frontend"), { propagationPolicy: "Background" });
     expect(r.status).toBe(409);
     expect(r.body.reason).toBe("Conflict");
-    expect(r.body.message).toContain("ServiceAlias");
-    expect((await s.call("GET", objectPath("services", "frontend"))).status).toBe(200);
+    expect(r.body.message).toContain("managed by the server");
+    expect((await s.call("GET", objectPath("addressgroupportmappings", "ag-frontend"))).status).toBe(200);
   });
 });
 

@@ -27,7 +27,7 @@ afterAll(() => s.close());
 const table = (path: string) => s.call("GET", path, undefined, { accept: TABLE_ACCEPT });
 
 describe("Table output", () => {
-  test("every kind's list Table has Name, the reference columns and Age shown by default", async () => {
+  test("every kind's list Table has Name, the reference columns, Status and Age shown by default", async () => {
     for (const k of KINDS) {
       const r = await table(`${collection(k.plural, "")}?limit=500`);
       expect(r.status).toBe(200);
@@ -36,7 +36,7 @@ describe("Table output", () => {
       expect(r.body.apiVersion).toBe("meta.k8s.io/v1");
       expect(r.body.metadata.resourceVersion).toMatch(/^\d+$/);
       const shown = (r.body.columnDefinitions as { name: string; priority: number }[]).filter((c) => c.priority === 0).map((c) => c.name);
-      expect({ kind: k.kind, shown }).toEqual({ kind: k.kind, shown: ["Name", ...REFERENCE_COLUMNS[k.kind]!, "Age"] });
+      expect({ kind: k.kind, shown }).toEqual({ kind: k.kind, shown: ["Name", ...REFERENCE_COLUMNS[k.kind]!, "Status", "Age"] });
       expect(r.body.columnDefinitions[0].format).toBe("name");
     }
   });
@@ -47,6 +47,7 @@ describe("Table output", () => {
     const frontend = r.body.rows.find((row: { cells: unknown[] }) => row.cells[0] === "frontend");
     expect(frontend.cells[names.indexOf("Ports")]).toBe("TCP/80,TCP/443");
     expect(frontend.cells[names.indexOf("Age")]).toMatch(/^\d+s$/);
+    expect(frontend.cells[names.indexOf("Status")]).toBe("Active");
     expect(frontend.object).toMatchObject({ kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: { name: "frontend", namespace: "shop", labels: { tier: "web" } } });
     const ag = await table(collection("addressgroups"));
     const agNames = ag.body.columnDefinitions.map((c: { name: string }) => c.name);
@@ -70,6 +71,16 @@ describe("Table output", () => {
     const names = r.body.columnDefinitions.map((c: { name: string }) => c.name);
     expect(r.body.rows[0].cells[names.indexOf("Traffic")]).toBe("INGRESS");
     expect(r.body.rows[0].cells[names.indexOf("Action")]).toBe("DROP");
+  });
+
+  test("an object whose delete waits for its last use shows Terminating in the Status column", async () => {
+    // ag-worker is used by the binding worker-in-ag-worker: the delete leaves it Terminating
+    expect((await s.call("DELETE", objectPath("addressgroups", "ag-worker"))).status).toBe(200);
+    const r = await table(collection("addressgroups"));
+    const names = r.body.columnDefinitions.map((c: { name: string }) => c.name);
+    const cell = (name: string) => r.body.rows.find((x: { cells: unknown[] }) => x.cells[0] === name).cells[names.indexOf("Status")];
+    expect(cell("ag-worker")).toBe("Terminating");
+    expect(cell("ag-frontend")).toBe("Active");
   });
 
   test("plain JSON is answered when the Table is not asked for", async () => {

@@ -168,7 +168,7 @@ describe("encoding", () => {
     const line = JSON.parse(new TextDecoder().decode(enc.line(ev, "DELETED", json, false)));
     expect(line).toEqual({ type: "DELETED", object: svc("a", 7) });
     const row = JSON.parse(new TextDecoder().decode(enc.line(ev, "ADDED", table, false)));
-    expect(row.object).toMatchObject({ kind: "Table", metadata: { resourceVersion: "7" }, rows: [{ cells: ["a", "", expect.any(String), "", ""] }] });
+    expect(row.object).toMatchObject({ kind: "Table", metadata: { resourceVersion: "7" }, rows: [{ cells: ["a", "", "Active", expect.any(String), "", ""] }] });
     expect(row.object.columnDefinitions).toBeUndefined();
     expect(row.object.rows[0].object).toBeUndefined();
   });
