@@ -55,10 +55,27 @@ export interface ResourceVersionWait {
  */
 export async function waitForResourceVersion(w: ResourceVersionWait): Promise<{ reached: boolean; current: number }> {
   const deadline = Date.now() + Math.max(0, w.waitMs);
+  let current = 0;
   for (;;) {
-    const current = await w.current();
+    // A backend that does not answer must not stretch the wait: each look is cut at the deadline.
+    const seen = await withinDeadline(w.current(), deadline);
+    if (seen === undefined) return { reached: false, current };
+    current = seen;
     if (current >= w.target) return { reached: true, current };
     if (Date.now() >= deadline || w.signal?.aborted) return { reached: false, current };
     await sleep(Math.min(POLL_MS, Math.max(1, deadline - Date.now())), w.signal);
+  }
+}
+
+/** The value of `v`, or undefined once `deadline` passes first (the timer is always cleared). */
+async function withinDeadline<T>(v: T | Promise<T>, deadline: number): Promise<T | undefined> {
+  if (!(v instanceof Promise)) return v;
+  let expire: () => void = () => {};
+  const late = new Promise<undefined>((resolve) => (expire = () => resolve(undefined)));
+  const timer = setTimeout(expire, Math.max(0, deadline - Date.now()));
+  try {
+    return await Promise.race([v, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

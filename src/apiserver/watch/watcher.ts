@@ -159,9 +159,13 @@ export function createWatcher(
     }
     if (closed) return;
     const rv = params.resourceVersion;
-    if (params.sendInitialEvents && rv !== "" && rv !== "0" && Number(rv) > cache.rv) {
+    if (rv !== "" && rv !== "0" && Number(rv) > cache.rv) {
       // A watch-list must start from a state at least as new as rv (kube-apiserver waits the same
       // way and then ends the watch with an ERROR carrying the 504 "Too large resource version").
+      // kube-apiserver lets a plain watch from such a position wait for events indefinitely; here it
+      // gets the same bounded wait and ERROR: a position this server never reached means the client
+      // saw another history (a restored or replaced store), and the ERROR makes a reflector relist
+      // instead of hanging on a position that may never come.
       const abort = (catchUpAbort = new AbortController());
       const r = await ctx.freshen(Number(rv), abort.signal);
       if (closed) return;

@@ -2,7 +2,8 @@
  * A resourceVersion newer than the server's. kube-apiserver's watch cache waits briefly (3 s) for
  * it and then answers 504 Timeout with a ResourceVersionTooLarge cause and retryAfterSeconds 1: a
  * list directly, a watch-list (sendInitialEvents) as the ERROR event of its stream. A plain watch
- * is established at once and simply waits for events (Kubernetes does not block it). Exact lists
+ * is established at once and waits the same bounded time (Kubernetes would let it wait for ever;
+ * see src/apiserver/watch/watcher.ts for why it ends here with the same ERROR). Exact lists
  * are served only at the current version; older ones are 410 Expired (no list history is kept).
  * The wait is shortened to 400 ms here.
  */
@@ -115,6 +116,15 @@ describe("watch", () => {
     expect(seen.at(-1).type).toBe("BOOKMARK");
     expect(Number(seen.at(-1).object.metadata.resourceVersion)).toBeGreaterThanOrEqual(cur + 1);
     expect(seen.filter((ev) => ev.type === "ADDED").length).toBeGreaterThan(0);
+  });
+
+  test("a plain watch from a resourceVersion the server never reaches ends with the 504 ERROR after the wait", async () => {
+    const cur = await currentRv();
+    const res = await s.http(`${AG}?watch=true&timeoutSeconds=10&resourceVersion=${cur + 1000}`);
+    expect(res.status).toBe(200);
+    const seen = await readEvents(res, (ev) => ev.type === "ERROR");
+    expect(seen.map((ev) => ev.type)).toEqual(["ERROR"]);
+    expectTooLarge(seen[0].object, cur + 1000, cur);
   });
 
   test("a plain watch from a future resourceVersion is established at once and delivers the later event", async () => {

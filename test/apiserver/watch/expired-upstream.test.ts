@@ -95,15 +95,19 @@ test("a client positioned inside the range a relist replaced is told to relist (
   faulty.hold();
   faulty.cut();
   const x = await makeSample(client, kind, 2);
-  // listed while the hub's stream is down: ahead of the cache, served with a watermark
+  // listed while the hub's stream is down: ahead of the cache, so the watch waits for the cache to
+  // reach it; the cache gets there by a relist, which leaves the position inside the relist's gap,
+  // and the backend's log no longer reaches back to it either
   const list = await listKind(client, kind);
   const ahead = openWatch(h, params(kind, { resourceVersion: String(list.resourceVersion) }));
   const y = await makeSample(client, kind, 3);
+  const z = await makeSample(client, kind, 4);
   await b.engine.trimNow();
+  expect(b.engine.floorRv).toBeGreaterThan(Number(list.resourceVersion));
   faulty.release();
   const events = await ahead.finished();
   expect(events.map((e) => e.type)).toEqual(["ERROR"]);
   expect(events[0]!.object).toMatchObject({ reason: "Expired", code: 410 });
-  await w.until((es) => about(es, x.metadata.name, y.metadata.name).length === 2, 8000, "x and y");
+  await w.until((es) => about(es, x.metadata.name, y.metadata.name, z.metadata.name).length === 3, 8000, "x, y and z");
   expect(w.done).toBe(false);
 });

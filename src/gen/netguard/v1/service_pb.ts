@@ -1542,7 +1542,9 @@ export const NetguardService: GenService<{
     output: typeof WriteRespSchema;
   },
   /**
-   * Delete removes one object and returns its last state; FAILED_PRECONDITION while dependents exist.
+   * Delete removes one object and returns its last state. An object other objects still use is kept
+   * Terminating (deletion timestamp + in-use-protection finalizer) and goes away in the same
+   * transaction as its last use; Sync Delete keeps upstream's FAILED_PRECONDITION instead.
    *
    * @generated from rpc netguard.v1.NetguardService.Delete
    */
