@@ -1,5 +1,6 @@
 /**
- * External programs some tests run (Debian's promtool and kubectl 1.20), fetched on first use so
+ * External programs some tests run (Debian's promtool, kubectl 1.20 and the Python Kubernetes
+ * client), fetched on first use so
  * that `bun test` passes on a machine where nobody ran the fetch scripts. Each tool is extracted
  * from its Debian package by scripts/fetch-<tool>.sh into .tmp/ (cached there; the scripts are
  * idempotent and lock against a concurrent run). A failed fetch throws with the script's output, so
@@ -15,6 +16,11 @@ const ROOT = join(import.meta.dir, "..", "..");
 export const TEST_TOOLS = {
   promtool: { script: "scripts/fetch-promtool.sh", path: join(ROOT, ".tmp", "prometheus", "usr", "bin", "promtool") },
   "kubectl-1.20": { script: "scripts/fetch-kubectl-1.20.sh", path: join(ROOT, ".tmp", "kubectl-1.20", "usr", "bin", "kubectl") },
+  /** The official Python client's package folder; run /usr/bin/python3 with PYTHONPATH at its parent. */
+  "python-kubernetes": {
+    script: "scripts/fetch-python-kubernetes.sh",
+    path: join(ROOT, ".tmp", "python-kubernetes", "usr", "lib", "python3", "dist-packages", "kubernetes"),
+  },
 } as const;
 
 export type TestTool = keyof typeof TEST_TOOLS;
