@@ -10,7 +10,7 @@ import type { Backend } from "../../../src/backend/backend.ts";
 import type { KubeObject } from "../../../src/kinds/model.ts";
 import { startTestBackend } from "../../helpers/backend-harness.ts";
 import { sample } from "../../helpers/fixtures.ts";
-import { collection, pluralOf } from "./rest-harness.ts";
+import { collection, jsonCall, pluralOf } from "./rest-harness.ts";
 
 export interface LiveHubStack {
   backend: Backend;
@@ -39,19 +39,7 @@ export async function startLiveHubStack(o: { resourceVersionWaitMs: number }): P
   });
   const api = await startApiServer("127.0.0.1", 0, { backend: client, watch: hub });
   const http = (path: string, init?: RequestInit) => fetch(`${api.url}${path}`, init);
-  const call: LiveHubStack["call"] = async (method, path, body) => {
-    const init: RequestInit = { method, headers: { accept: "application/json", "content-type": "application/json" } };
-    if (body !== undefined) init.body = JSON.stringify(body);
-    const res = await http(path, init);
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    return { status: res.status, headers: res.headers, body: parsed };
-  };
+  const call: LiveHubStack["call"] = (method, path, body) => jsonCall(http, method, path, body);
   return {
     backend,
     client,

@@ -57,27 +57,39 @@ export async function startRestStack(): Promise<RestStack> {
     api,
     hub,
     http,
-    async call(method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { accept: "application/json", ...headers } };
-      if (body !== undefined) {
-        init.body = typeof body === "string" ? body : JSON.stringify(body);
-        (init.headers as Record<string, string>)["content-type"] ??= "application/json";
-      }
-      const res = await http(path, init);
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON
-      }
-      return { status: res.status, headers: res.headers, body: parsed };
-    },
+    call: (method, path, body, headers = {}) => jsonCall(http, method, path, body, headers),
     async close() {
       await api.close();
       await backend.close();
     },
   };
+}
+
+/**
+ * One JSON request through `http`: the body is sent as JSON (strings as they are), the answer is
+ * parsed when it is JSON and kept as text otherwise, so tests can assert on either.
+ */
+export async function jsonCall(
+  http: (path: string, init?: RequestInit) => Promise<Response>,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const init: RequestInit = { method, headers: { accept: "application/json", ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)["content-type"] ??= "application/json";
+  }
+  const res = await http(path, init);
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
 }
 
 export const GV = `/apis/${API_VERSION}`;
