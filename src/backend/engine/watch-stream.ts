@@ -8,6 +8,7 @@ import type { KubeObject } from "../../kinds/model.ts";
 import { createObjectFilter, filterAccepts, SelectorError } from "../../kinds/selectors.ts";
 import type { StoredEvent } from "../store/persistence.ts";
 import type { Cursor } from "../events/event-store.ts";
+import { wakeUp, type WakeSource } from "../../events/wake-up.ts";
 import { EngineError } from "./engine-error.ts";
 import type { Engine } from "./engine.ts";
 
@@ -76,10 +77,9 @@ export async function* watchKind(engine: Engine, kind: KindDescriptor, p: WatchP
   }
 
   const ring = engine.events.ring(kind.kind);
-  const aborted = new Promise<"abort">((resolve) => {
-    if (p.signal.aborted) resolve("abort");
-    else p.signal.addEventListener("abort", () => resolve("abort"), { once: true });
-  });
+  // One registration per wait, removed when the wait ends (see wakeUp): an idle watcher woken by
+  // every commit must not leave a reaction behind on anything that outlives the wait.
+  const nextPublish: WakeSource = (wake) => engine.events.onNextPublish(kind.kind, wake);
   let nextBookmark = Date.now() + p.bookmarkIntervalMs;
   let lastSentRv = cursor.lastRv;
   let caughtUpOnce = false;
@@ -124,12 +124,10 @@ export async function* watchKind(engine: Engine, kind: KindDescriptor, p: WatchP
       nextBookmark = Date.now() + p.bookmarkIntervalMs;
       continue;
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const waits: Promise<unknown>[] = [engine.events.changed(kind.kind), aborted];
-    if (p.allowBookmarks) {
-      waits.push(new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, nextBookmark - Date.now())))));
-    }
-    await Promise.race(waits);
-    if (timer) clearTimeout(timer);
+    await wakeUp({
+      sources: [nextPublish],
+      signal: p.signal,
+      timeoutMs: p.allowBookmarks ? Math.max(0, nextBookmark - Date.now()) : undefined,
+    });
   }
 }

@@ -27,6 +27,15 @@ export interface EventRing {
   seqAfterRv(afterRv: number): number;
   /** Resolves at the next publish. All waiters share one promise. */
   changed(): Promise<void>;
+  /**
+   * Calls `wake` once at the next publish; the returned function cancels it. A watch loop
+   * registers per turn and cancels when it woke for another reason (timer, abort), so nothing
+   * from finished turns stays attached to the ring (a reaction on `changed()` would, until the
+   * next publish of a kind that may never change again).
+   */
+  onNextPublish(wake: () => void): () => void;
+  /** Wake-ups registered and not yet fired or cancelled (at most one per waiting reader). */
+  readonly waiting: number;
 }
 
 /** Creates a ring that covers every event after `startRv` until it wraps. */
@@ -34,6 +43,7 @@ export function createEventRing(capacity: number, startRv: number): EventRing {
   const ring = createRvRing<StoredEvent>(capacity);
   let waiter: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  let wakeUps = new Set<() => void>();
   return {
     capacity,
     get nextSeq() {
@@ -48,6 +58,9 @@ export function createEventRing(capacity: number, startRv: number): EventRing {
     get size() {
       return ring.nextSeq - ring.oldestSeq;
     },
+    get waiting() {
+      return wakeUps.size;
+    },
     publish(ev) {
       ring.push(ev);
       if (wake) {
@@ -56,12 +69,21 @@ export function createEventRing(capacity: number, startRv: number): EventRing {
         waiter = undefined;
         w();
       }
+      if (wakeUps.size) {
+        const fire = wakeUps;
+        wakeUps = new Set();
+        for (const f of fire) f();
+      }
     },
     at: (seq) => ring.at(seq),
     seqAfterRv: (afterRv) => ring.seqAfterRv(afterRv),
     changed() {
       if (!waiter) waiter = new Promise<void>((resolve) => (wake = resolve));
       return waiter;
+    },
+    onNextPublish(f) {
+      wakeUps.add(f);
+      return () => void wakeUps.delete(f);
     },
   };
 }

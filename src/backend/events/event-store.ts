@@ -44,6 +44,8 @@ export interface EventStore {
   read(cursor: Cursor): Promise<ReadResult>;
   /** Resolves at the next publish of this kind. */
   changed(kind: string): Promise<void>;
+  /** Calls `wake` once at the next publish of this kind; the returned function cancels it. */
+  onNextPublish(kind: string, wake: () => void): () => void;
   ring(kind: string): EventRing;
   /** Counters for metrics and tests. */
   readonly stats: { logReads: number; lapped: number; expired: number };
@@ -119,6 +121,9 @@ export function createEventStore(opts: EventStoreOptions): EventStore {
     },
     changed(kind) {
       return ringOf(kind).changed();
+    },
+    onNextPublish(kind, wake) {
+      return ringOf(kind).onNextPublish(wake);
     },
     ring: ringOf,
   };
