@@ -60,7 +60,9 @@ export async function startBackend(o: BackendOptions): Promise<Backend> {
   });
   const handler = connectNodeAdapter({
     routes: (router) => router.service(NetguardService, service),
-    jsonOptions: { registry: netguardRegistry },
+    // Unknown JSON fields are rejected (invalid_argument naming the key), as the API server's
+    // fieldValidation=Strict and standard protobuf JSON do; connect-es would drop them silently.
+    jsonOptions: { registry: netguardRegistry, ignoreUnknownFields: false },
     interceptors: [metrics.interceptor],
     shutdownSignal: shutdown.signal,
     fallback(req, res) {

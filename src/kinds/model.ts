@@ -6,6 +6,8 @@
  * Protobuf messages exist only on the wire; `convert.ts` maps between the two.
  */
 
+import { ownValue, setOwn } from "./own-keys.ts";
+
 export const GROUP = "netguard.sgroups.io";
 export const VERSION = "v1beta1";
 export const API_VERSION = `${GROUP}/${VERSION}`;
@@ -72,30 +74,33 @@ export function objectKey(namespace: string, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
-/** Reads a nested value by path segments; undefined when any step is missing. */
+/** Reads a nested value by path segments (own properties only); undefined when any step is missing. */
 export function getPath(obj: unknown, path: readonly string[]): unknown {
   let cur: unknown = obj;
   for (const seg of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, seg)) return undefined;
     cur = (cur as Record<string, unknown>)[seg];
   }
   return cur;
 }
 
-/** Sets a nested value, creating objects on the way; undefined values are not written. */
+/**
+ * Sets a nested value, creating objects on the way; undefined values are not written. Reads and
+ * writes own properties only, so no segment can reach or replace a prototype.
+ */
 export function setPath(obj: Record<string, unknown>, path: readonly string[], value: unknown): void {
   if (value === undefined) return;
   let cur = obj;
   for (let i = 0; i < path.length - 1; i++) {
     const seg = path[i]!;
-    let next = cur[seg];
+    let next = ownValue(cur, seg);
     if (next === null || typeof next !== "object") {
       next = {};
-      cur[seg] = next;
+      setOwn(cur, seg, next);
     }
     cur = next as Record<string, unknown>;
   }
-  cur[path[path.length - 1]!] = value;
+  setOwn(cur, path[path.length - 1]!, value);
 }
 
 /** Structural equality of JSON values (key order independent). */

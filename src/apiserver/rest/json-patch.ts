@@ -6,6 +6,7 @@
  */
 import { jsonEqual } from "../../kinds/model.ts";
 import { statusBody, StatusError, statusError } from "../status.ts";
+import { hasOwnKey, setOwn } from "../../kinds/own-keys.ts";
 import { arrayIndex, parsePointer } from "./json-pointer.ts";
 
 /** One validated JSON patch operation (paths already split into segments). */
@@ -35,7 +36,7 @@ export function parseJsonPatch(doc: unknown): JsonPatchOp[] {
       if (!from) throw statusError.badRequest(`json patch: operation ${i} (${op}): invalid from ${JSON.stringify(raw.from)}`);
       return { op, path, from, raw: raw.path, rawFrom: raw.from };
     }
-    if (!("value" in raw)) throw statusError.badRequest(`json patch: operation ${i} (${op}): missing value`);
+    if (!Object.hasOwn(raw, "value")) throw statusError.badRequest(`json patch: operation ${i} (${op}): missing value`);
     return { op: op as "add" | "replace" | "test", path, value: raw.value, raw: raw.path };
   });
 }
@@ -54,7 +55,8 @@ function parentOf(doc: unknown, path: string[], raw: string): { parent: unknown;
       if (i === undefined || i >= cur.length) throw unprocessable(`path ${raw}: index ${seg} out of range`);
       cur = cur[i];
     } else if (isObject(cur)) {
-      if (!(seg in cur)) throw unprocessable(`path ${raw}: ${seg} does not exist`);
+      // Own keys only: `__proto__` or `constructor` in a path is a missing member, never Object.prototype.
+      if (!hasOwnKey(cur, seg)) throw unprocessable(`path ${raw}: ${seg} does not exist`);
       cur = cur[seg];
     } else throw unprocessable(`path ${raw}: ${seg} is not inside an object or array`);
   }
@@ -69,7 +71,7 @@ function get(doc: unknown, path: string[], raw: string): unknown {
     if (i === undefined || i >= parent.length) throw unprocessable(`path ${raw}: index ${key} out of range`);
     return parent[i];
   }
-  if (isObject(parent) && key in parent) return parent[key];
+  if (isObject(parent) && hasOwnKey(parent, key)) return parent[key];
   throw unprocessable(`path ${raw} does not exist`);
 }
 
@@ -80,7 +82,7 @@ function add(doc: unknown, path: string[], value: unknown, raw: string): unknown
     const i = key === "-" ? parent.length : arrayIndex(key);
     if (i === undefined || i > parent.length) throw unprocessable(`path ${raw}: index ${key} out of range`);
     parent.splice(i, 0, value);
-  } else if (isObject(parent)) parent[key] = value;
+  } else if (isObject(parent)) setOwn(parent, key, value);
   else throw unprocessable(`path ${raw}: parent is not an object or array`);
   return doc;
 }
@@ -92,7 +94,7 @@ function remove(doc: unknown, path: string[], raw: string): unknown {
     const i = arrayIndex(key);
     if (i === undefined || i >= parent.length) throw unprocessable(`path ${raw}: index ${key} out of range`);
     parent.splice(i, 1);
-  } else if (isObject(parent) && key in parent) delete parent[key];
+  } else if (isObject(parent) && hasOwnKey(parent, key)) delete parent[key];
   else throw unprocessable(`path ${raw} does not exist`);
   return doc;
 }

@@ -30,12 +30,12 @@ export function isUnset(v: unknown): boolean {
   return v === undefined || v === null || v === "";
 }
 
-/** The value at a path of object keys, tolerating garbage on the way. */
+/** The value at a path of object keys (own properties only), tolerating garbage on the way. */
 export function readPath(obj: unknown, path: readonly string[]): unknown {
   let cur: unknown = obj;
   for (const seg of path) {
     const rec = asRecord(cur);
-    if (!rec) return undefined;
+    if (!rec || !Object.hasOwn(rec, seg)) return undefined;
     cur = rec[seg];
   }
   return cur;
