@@ -18,7 +18,7 @@ const COLL = collection("addressgroups");
 const AG = objectPath("addressgroups", "ag-worker");
 const HEAD = '"apiVersion":"netguard.sgroups.io/v1beta1","kind":"AddressGroup"';
 const ag = (metadata: string, spec = '{"defaultAction":"ACCEPT"}') => `{${HEAD},"metadata":${metadata},"spec":${spec}}`;
-const deep = (open: string, close: string, n: number) => open.repeat(n) + close.repeat(n);
+const deep = (open: string, close: string, n: number, inner = "") => open.repeat(n) + inner + close.repeat(n);
 
 type Case = [name: string, method: string, path: string, body: string | undefined, headers: Record<string, string>];
 
@@ -33,7 +33,7 @@ const CASES: Case[] = [
   ["lone surrogate", "POST", COLL, ag('{"name":"\\ud800"}'), JSON_T],
   ["control characters in name", "POST", COLL, ag('{"name":"a\\u0000b\\nc"}'), JSON_T],
   ["100000 levels of [", "POST", COLL, deep("[", "]", 100_000), JSON_T],
-  ["100000 levels of objects", "POST", COLL, deep('{"a":', "}", 100_000), JSON_T],
+  ["100000 levels of objects", "POST", COLL, deep('{"a":', "}", 100_000, "1"), JSON_T],
   ["deep nesting inside spec", "POST", COLL, ag('{"name":"x2"}', `{"defaultAction":"ACCEPT","x":${deep("[", "]", 5000)}}`), JSON_T],
   ["malformed YAML", "POST", COLL, "metadata: [\n", YAML_T],
   ["YAML 100000 levels of [", "POST", COLL, deep("[", "]", 100_000), YAML_T],
@@ -96,7 +96,10 @@ const CASES: Case[] = [
   ["JSON patch renames", "PATCH", AG, '[{"op":"replace","path":"/metadata/name","value":"other"}]', JSONP],
   ["merge patch is a list", "PATCH", AG, "[1]", MERGE],
   ["merge patch is null", "PATCH", AG, "null", MERGE],
-  ["merge patch deep nesting", "PATCH", AG, `{"spec":${deep('{"a":', "}", 100_000)}}`, MERGE],
+  ["merge patch deep nesting", "PATCH", AG, `{"spec":${deep('{"a":', "}", 100_000, "1")}}`, MERGE],
+  ["merge patch turns metadata into a number", "PATCH", AG, '{"metadata":-1}', MERGE],
+  ["status merge patch turns metadata into a list", "PATCH", `${AG}/status`, '{"metadata":[]}', MERGE],
+  ["JSON patch replaces metadata with a string", "PATCH", AG, '[{"op":"replace","path":"/metadata","value":"x"}]', JSONP],
   ["merge patch with a wrong type", "PATCH", AG, '{"spec":{"defaultAction":5}}', MERGE],
   ["merge patch stale resourceVersion", "PATCH", AG, '{"metadata":{"resourceVersion":"1"},"spec":{"logs":true}}', MERGE],
   ["strategic merge patch", "PATCH", AG, "{}", { "content-type": "application/strategic-merge-patch+json" }],

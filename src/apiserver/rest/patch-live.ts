@@ -58,7 +58,11 @@ export async function patchLive(ctx: RestContext, plan: PatchPlan, o: PatchOptio
     if (!isJsonObject(patched)) throw statusError.badRequest("the patched object must be a JSON object");
     checkTypeMeta(patched, kind);
     bindToUrl(patched, namespace, name);
-    const meta = patched.metadata as Record<string, unknown>;
+    // A patch may leave `metadata` a non-object (`{"metadata":-1}`): 422 for object and status alike.
+    const meta = patched.metadata;
+    if (!isJsonObject(meta)) {
+      throw statusError.invalid(kind.kind, name, [{ field: "metadata", reason: "FieldValueInvalid", message: "Invalid value: the patched metadata must be an object" }]);
+    }
     const wanted = meta.resourceVersion;
     const conditional = plan.setsResourceVersion && typeof wanted === "string" && wanted !== "";
     if (conditional && wanted !== live.metadata.resourceVersion) throw conflictError(kind, name);

@@ -89,6 +89,9 @@ function toWatchEvent(kind: KindDescriptor, item: WatchItem): WatchEvent {
 function listHandler(engine: Engine, kind: KindDescriptor) {
   return (req: { identifiers: ResourceIdentifier[]; query?: { labelSelector: string; fieldSelector: string; limit: number; continueToken: string } }) =>
     guard(() => {
+      const limit = req.query?.limit;
+      // A negative page size is a client error, not "unlimited" (0 or absent means no limit).
+      if (limit !== undefined && limit < 0) throw new EngineError("BadRequest", `query.limit: must not be negative (got ${limit})`);
       let filter;
       try {
         filter = createObjectFilter("", req.query?.labelSelector ?? "", req.query?.fieldSelector ?? "");
@@ -99,7 +102,7 @@ function listHandler(engine: Engine, kind: KindDescriptor) {
       const res = engine.list(kind, {
         identifiers: req.identifiers.map((i) => ({ namespace: i.namespace, name: i.name })),
         filter,
-        limit: req.query?.limit,
+        limit,
         continueToken: req.query?.continueToken || undefined,
       });
       return {
