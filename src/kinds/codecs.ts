@@ -44,7 +44,8 @@ export function enumOf(values: Record<string, number>, zeroIsUnset: boolean): Co
   const byNumber = new Map<number, string>();
   for (const [name, n] of Object.entries(values)) byNumber.set(n, name);
   return {
-    toProto: (v) => (typeof v === "string" && v in values ? values[v] : 0),
+    // Own keys only: "constructor" or "toString" is an unknown value (0), not an inherited member.
+    toProto: (v) => (typeof v === "string" && Object.hasOwn(values, v) ? values[v] : 0),
     fromProto: (v) => {
       const n = typeof v === "number" ? v : 0;
       if (n === 0 && zeroIsUnset) return undefined;

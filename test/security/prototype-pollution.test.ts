@@ -6,6 +6,7 @@
  * request may reach a shared prototype, and objects created afterwards carry nothing injected.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { enumOf } from "../../src/kinds/codecs.ts";
 import { getPath, setPath } from "../../src/kinds/model.ts";
 import { readPath } from "../../src/kinds/validation/json-access.ts";
 import { collection, objectPath, seedFixtures, startRestStack, type RestStack } from "../apiserver/rest/rest-harness.ts";
@@ -154,8 +155,8 @@ describe("Connect JSON", () => {
   });
 });
 
-describe("path helpers read and write own properties only", () => {
-  test("getPath, readPath and setPath treat __proto__ and constructor as plain keys", () => {
+describe("conversion helpers read and write own properties only", () => {
+  test("getPath, readPath, setPath and enum codecs treat __proto__ and constructor as plain keys", () => {
     const obj = JSON.parse('{"spec":{"__proto__":{"trace":true}}}');
     expect(getPath(obj, ["spec", "trace"])).toBeUndefined();
     expect(getPath({}, ["constructor"])).toBeUndefined();
@@ -168,6 +169,9 @@ describe("path helpers read and write own properties only", () => {
     setPath(whole, ["__proto__"], { polluted: "1" });
     expect(Object.getPrototypeOf(whole)).toBe(Object.prototype);
     expect(whole.polluted).toBeUndefined();
+    const codec = enumOf({ ACCEPT: 1, DROP: 2 }, true);
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) expect(codec.toProto(name)).toBe(0);
+    expect(codec.toProto("DROP")).toBe(2);
     expect(Object.getPrototypeOf(target)).toBe(Object.prototype);
     expect(Object.keys(target).sort()).toEqual(["__proto__", "constructor"]);
     expectPrototypesClean(clean);
