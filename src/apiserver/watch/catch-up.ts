@@ -6,6 +6,12 @@
  * cache can serve exactly (an event past the cache's floor, or a progress bookmark), the watcher
  * switches to the shared cache and the extra stream ends. Only when the backend cannot serve the
  * position either (expired, or no Watch at all) does the client get the 410 Expired ERROR.
+ *
+ * A catch-up honours the client's backpressure like a live watch. It reads the backend stream
+ * eagerly into a small per-client buffer; when that is full and the client has no room, it releases
+ * the backend stream (an unread HTTP/2 stream would stall the shared connection, and with it every
+ * kind's cache feed) and resumes from its position once the client has read. A client that does not
+ * read holds one bounded buffer here, not the history since its resourceVersion.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
@@ -24,8 +30,16 @@ export interface CatchUpOptions {
   labelSelector: string;
   fieldSelector: string;
   signal: AbortSignal;
-  /** Writes one backend event to the client. */
-  deliver(type: ChangeType, object: KubeObject, rv: number): void;
+  /**
+   * Writes (or, while the client has no room, buffers) one backend event; false when the client's
+   * buffer is full and the catch-up must stop reading the backend until `room` resolves.
+   */
+  deliver(type: ChangeType, object: KubeObject, rv: number): boolean;
+  /**
+   * Resolves once the client has taken what was buffered (false: the watcher ended meanwhile,
+   * e.g. expired because it stalled while the cache moved on by more than its ring).
+   */
+  room(): Promise<boolean>;
   /** Continue from the cache after position `rv` (everything up to it was delivered). */
   switchToCache(rv: number): void;
   /** End the watch with this Status as an ERROR event. */
@@ -43,34 +57,58 @@ export async function runCatchUp(o: CatchUpOptions): Promise<void> {
   let pos = o.fromRv;
   const servable = (rv: number) => cache.ready && cache.isServable(rv);
   try {
-    const events = o.backend.watch(
-      o.kind,
-      {
-        resourceVersion: String(o.fromRv),
-        namespace: o.namespace,
-        labelSelector: o.labelSelector,
-        fieldSelector: o.fieldSelector,
-        allowBookmarks: true,
-      },
-      o.signal,
-    );
-    for await (const ev of events) {
+    for (;;) {
+      // One leg: a backend stream read eagerly (a stream left unread would hold the HTTP/2
+      // connection's flow-control window, which the kinds' cache feeds share) until the client's
+      // buffer is full; then the stream is released and a new leg resumes from `pos` once the
+      // client has taken what was buffered.
+      const leg = new AbortController();
+      const stop = () => leg.abort();
+      o.signal.addEventListener("abort", stop, { once: true });
+      let full = false;
+      try {
+        const events = o.backend.watch(
+          o.kind,
+          {
+            resourceVersion: String(pos),
+            namespace: o.namespace,
+            labelSelector: o.labelSelector,
+            fieldSelector: o.fieldSelector,
+            allowBookmarks: true,
+          },
+          leg.signal,
+        );
+        for await (const ev of events) {
+          if (o.signal.aborted) return;
+          if (ev.type === "ERROR") {
+            o.fail(statusBody(410, "Expired", ev.errorMessage || expiredStatus(o.fromRv, cache.floorRv).message));
+            return;
+          }
+          const rv = Number(ev.resourceVersion);
+          if (ev.type === "BOOKMARK") {
+            if (rv > pos) pos = rv;
+            if (servable(pos)) return o.switchToCache(pos);
+            continue;
+          }
+          if (rv > pos && servable(rv - 1)) return o.switchToCache(rv - 1);
+          if (rv <= pos) continue; // already delivered by an earlier leg
+          pos = rv;
+          if (ev.object && !o.deliver(ev.type, ev.object, rv)) {
+            full = true;
+            break;
+          }
+        }
+      } finally {
+        o.signal.removeEventListener("abort", stop);
+        leg.abort();
+      }
       if (o.signal.aborted) return;
-      if (ev.type === "ERROR") {
-        o.fail(statusBody(410, "Expired", ev.errorMessage || expiredStatus(o.fromRv, cache.floorRv).message));
+      if (!full) {
+        o.fail(statusBody(503, "ServiceUnavailable", "backend watch ended during catch-up"));
         return;
       }
-      const rv = Number(ev.resourceVersion);
-      if (ev.type === "BOOKMARK") {
-        if (rv > pos) pos = rv;
-        if (servable(pos)) return o.switchToCache(pos);
-        continue;
-      }
-      if (rv > pos && servable(rv - 1)) return o.switchToCache(rv - 1);
-      if (ev.object) o.deliver(ev.type, ev.object, rv);
-      if (rv > pos) pos = rv;
+      if (!(await o.room()) || o.signal.aborted) return;
     }
-    if (!o.signal.aborted) o.fail(statusBody(503, "ServiceUnavailable", "backend watch ended during catch-up"));
   } catch (e) {
     if (o.signal.aborted) return;
     const code = ConnectError.from(e).code;

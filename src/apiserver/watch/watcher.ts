@@ -12,6 +12,7 @@ import type { BackendClient } from "../backend-client.ts";
 import { tooLargeResourceVersionStatus } from "../resource-version-wait.ts";
 import { statusBody, type StatusBody } from "../status.ts";
 import type { Encodable, StateEntry } from "./cache-event.ts";
+import { wakeUp, type WakeSource } from "../../events/wake-up.ts";
 import { expiredStatus, runCatchUp } from "./catch-up.ts";
 import {
   concatChunks,
@@ -28,6 +29,12 @@ import type { WatchRequestParams } from "./watch-types.ts";
 
 /** Most events put into one chunk (bounds one write and one catch-up step of a lagging client). */
 export const MAX_EVENTS_PER_CHUNK = 256;
+
+/**
+ * Most bytes of catch-up events one client may have buffered (encoded, waiting for room) before its
+ * catch-up releases the backend stream: what a client that stops reading costs during a catch-up.
+ */
+export const MAX_CATCH_UP_BUFFER_BYTES = 256 * 1024;
 
 /** Chunks built during one flush, shared by unfiltered watchers at the same position. */
 export type SharedChunks = Map<string, { bytes: Uint8Array; endSeq: number; lastRv: number; events: number }>;
@@ -90,6 +97,14 @@ export function createWatcher(
   let bookmarkDue = false;
   // Created only when a catch-up runs: most watchers never need one, and idle watchers are many.
   let catchUpAbort: AbortController | undefined;
+  // A catch-up waiting for the client to make room: its wake-up, and the cache's sequence when the
+  // client last failed to take an event (a stall the cache outruns by a whole ring ends the watch
+  // with 410, as lapping does).
+  let roomWake: (() => void) | undefined;
+  let stallSeq = -1;
+  // Catch-up events encoded while the client had no room (bounded: see MAX_CATCH_UP_BUFFER_BYTES).
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
   let timeoutTimer: ReturnType<typeof setTimeout> | undefined;
   let bookmarkTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -122,6 +137,30 @@ export function createWatcher(
     } catch {
       self.close();
     }
+  };
+
+  const hasRoom = () => (controller.desiredSize ?? 0) > 0;
+  const roomSource: WakeSource = (wake) => {
+    roomWake = wake;
+    return () => {
+      if (roomWake === wake) roomWake = undefined;
+    };
+  };
+  /** Writes the buffered catch-up events if the client has room; true when nothing is left. */
+  const flushCatchUp = (): boolean => {
+    if (pending.length === 0) return true;
+    if (!hasRoom()) return false;
+    const bytes = concatChunks(pending);
+    pending = [];
+    pendingBytes = 0;
+    stallSeq = -1;
+    write(bytes);
+    return true;
+  };
+  /** Resolves once the buffered catch-up events are written (false when the watcher ended meanwhile). */
+  const room = async (abort: AbortSignal): Promise<boolean> => {
+    while (!closed && !abort.aborted && !flushCatchUp()) await wakeUp({ sources: [roomSource], signal: abort });
+    return !closed && !abort.aborted;
   };
 
   const lineFor = (item: Encodable, type: "ADDED" | "MODIFIED" | "DELETED") => {
@@ -196,10 +235,16 @@ export function createWatcher(
       labelSelector: params.labelSelector,
       fieldSelector: params.fieldSelector,
       signal: abort.signal,
+      room: () => room(abort.signal),
       deliver(type, object, at) {
-        if (closed || phase !== "catchup") return;
-        write(lineFor({ object, rv: at }, type));
+        if (closed || phase !== "catchup") return false;
+        const line = lineFor({ object, rv: at }, type);
         position = at;
+        pending.push(line);
+        pendingBytes += line.byteLength;
+        if (flushCatchUp()) return true;
+        if (stallSeq < 0) stallSeq = cache.ring.nextSeq; // the client stopped taking events here
+        return pending.length < MAX_EVENTS_PER_CHUNK && pendingBytes < MAX_CATCH_UP_BUFFER_BYTES;
       },
       switchToCache(at) {
         if (closed || phase !== "catchup") return;
@@ -219,7 +264,18 @@ export function createWatcher(
       void begin().catch((e: unknown) => self.fail(statusBody(500, "InternalError", `watch failed: ${e instanceof Error ? e.message : String(e)}`)));
     },
     pump(shared) {
-      if (closed || (phase !== "initial" && phase !== "live")) return;
+      if (closed) return;
+      if (phase === "catchup") {
+        if (stallSeq >= 0 && cache.ring.nextSeq - stallSeq > cache.ring.capacity) {
+          // Stalled while the cache moved on by more than it holds: a live watcher at the cache's
+          // head when this one stalled would have been lapped by now, and this one is further back.
+          stats.lappedCursors++;
+          self.fail(expiredStatus(position, cache.floorRv));
+        } else if (!flushCatchUp()) return;
+        roomWake?.();
+        return;
+      }
+      if (phase !== "initial" && phase !== "live") return;
       const ring = cache.ring;
       if (nextSeq < ring.oldestSeq) {
         stats.lappedCursors++;
@@ -227,7 +283,10 @@ export function createWatcher(
         return;
       }
       if ((controller.desiredSize ?? 0) <= 0) return;
-      const parts: Uint8Array[] = [];
+      // Catch-up events still buffered when the watcher switched to the cache go first.
+      const parts: Uint8Array[] = pending.length ? pending : [];
+      pending = [];
+      pendingBytes = 0;
       let budget = MAX_EVENTS_PER_CHUNK;
       if (phase === "initial") {
         const list = initial!;
@@ -302,6 +361,8 @@ export function createWatcher(
     signal.removeEventListener("abort", self.close);
     catchUpAbort?.abort();
     initial = undefined;
+    pending = [];
+    pendingBytes = 0;
     try {
       controller.close();
     } catch {
