@@ -13,6 +13,7 @@ import { openPersistence } from "./backend/open-persistence.ts";
 import { startBackend } from "./backend/backend.ts";
 import { createBackendClient } from "./apiserver/backend-client.ts";
 import { startApiServer } from "./apiserver/api-server.ts";
+import { createBackendReadiness } from "./apiserver/backend-readiness.ts";
 import { createWatchHub } from "./apiserver/watch/watch-hub.ts";
 import { createApiServerMetrics } from "./apiserver/apiserver-metrics.ts";
 
@@ -24,7 +25,7 @@ interface Stoppable {
 
 async function runApiServer(cfg: Config, backendEndpoint: string): Promise<Stoppable> {
   const metrics = createApiServerMetrics();
-  const backend = createBackendClient(backendEndpoint, metrics.observeBackendCall);
+  const backend = createBackendClient(backendEndpoint, metrics.observeBackendCall, undefined, cfg.backendCalls);
   const watch = createWatchHub({
     backend,
     mode: cfg.watch.mode,
@@ -36,7 +37,9 @@ async function runApiServer(cfg: Config, backendEndpoint: string): Promise<Stopp
     onDeliveryLatency: metrics.onDeliveryLatency,
   });
   metrics.attach(watch);
-  const api = await startApiServer(cfg.api.host, cfg.api.port, { backend, watch, metrics });
+  // /readyz asks the backend with a short deadline (at most 2 s) and reuses the answer for 1 s.
+  const readiness = createBackendReadiness(backend, { timeoutMs: Math.min(2000, cfg.backendCalls.timeoutMs), cacheMs: 1000 });
+  const api = await startApiServer(cfg.api.host, cfg.api.port, { backend, watch, metrics, readiness });
   console.log(`netguard API server listening on ${api.url} (netguard.sgroups.io/v1beta1; backend ${backendEndpoint}; watch mode ${cfg.watch.mode})`);
   return {
     async close() {

@@ -10,6 +10,7 @@ import { createRestHandler } from "./rest/rest-handler.ts";
 import { statusError, statusResponse, StatusError, toStatus } from "./status.ts";
 import type { WatchHub } from "./watch/watch-types.ts";
 import type { ApiServerMetrics } from "./apiserver-metrics.ts";
+import { createBackendReadiness, readyzResponse, type BackendReadiness } from "./backend-readiness.ts";
 
 export interface ApiHandlerOptions {
   backend: BackendClient;
@@ -18,16 +19,20 @@ export interface ApiHandlerOptions {
   extraRoutes?: (req: Request, url: URL) => Response | Promise<Response> | undefined;
   /** Serves /metrics and counts every request. */
   metrics?: ApiServerMetrics;
+  /** Backs `/readyz` (default: a check of `backend` with a 2 s deadline, cached for 1 s). */
+  readiness?: BackendReadiness;
 }
 
 export type ApiHandler = (req: Request) => Promise<Response>;
 
 export function createApiHandler(o: ApiHandlerOptions): ApiHandler {
   const rest = createRestHandler({ backend: o.backend, watch: o.watch });
+  const readiness = o.readiness ?? createBackendReadiness(o.backend);
   const handler: ApiHandler = async (req) => {
     const url = new URL(req.url);
     try {
-      if (url.pathname === "/healthz" || url.pathname === "/livez" || url.pathname === "/readyz") {
+      if (url.pathname === "/readyz") return readyzResponse(url, [{ name: "backend", result: await readiness.check() }]);
+      if (url.pathname === "/healthz" || url.pathname === "/livez") {
         return new Response("ok", { headers: { "content-type": "text/plain" } });
       }
       if (url.pathname === "/metrics" && o.metrics) {

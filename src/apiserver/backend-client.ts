@@ -6,9 +6,10 @@
 import { create, createRegistry, type Message } from "@bufbuild/protobuf";
 import { codeName } from "../metrics/connect-codes.ts";
 import { anyUnpack, timestampMs } from "@bufbuild/protobuf/wkt";
-import { createClient, type Client, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { fromProto, toProto } from "../kinds/convert.ts";
+import { callTimeoutMs, deadlineError, type CallOptions } from "./backend-deadline.ts";
 import type { KindDescriptor } from "../kinds/kind-table.ts";
 import type { KubeObject } from "../kinds/model.ts";
 import { file_netguard_v1_resources } from "../gen/netguard/v1/resources_pb.ts";
@@ -63,7 +64,12 @@ export interface Preconditions {
   uid?: string;
 }
 
-/** Errors are the client library's ConnectError (with Connect codes); callers map them. */
+/**
+ * Errors are the client library's ConnectError (with Connect codes); callers map them. Every unary
+ * call has a deadline (DeadlineExceeded, worded by `deadlineError`); a snapshot watch must deliver
+ * its first event within the same deadline, and a watch that went quiet is ended by the HTTP/2
+ * keepalive (an unanswered PING drops the connection and its streams, and the sources reconnect).
+ */
 export interface BackendClient {
   list(kind: KindDescriptor, opts: ListOptions): Promise<ListPage>;
   get(kind: KindDescriptor, namespace: string, name: string): Promise<KubeObject>;
@@ -79,7 +85,31 @@ export interface BackendClient {
    * stream (denoland/deno#36788). A no-op for a caller-supplied transport, which the caller owns.
    */
   close(): void;
+  /**
+   * The same client with every call bound to one Kubernetes request: cancelled when `signal` aborts
+   * (the HTTP client went away) and ended at `deadlineAt` (`?timeout=`). Calls still keep their own
+   * per-call deadline.
+   */
+  withCall(o: CallOptions): BackendClient;
+  /** The cheapest round trip (SyncStatus, no data): readiness checks use it. */
+  ping(): Promise<void>;
 }
+
+export interface BackendClientOptions {
+  /** Deadline of each unary call, and of a snapshot watch's first event (default 10 s). */
+  timeoutMs?: number;
+  /**
+   * PING interval on the backend connection while calls or streams are open (default 30 s); a PING
+   * not answered within `timeoutMs` drops the connection, so a stopped backend ends the watch
+   * streams (which reconnect) instead of leaving them silent for ever.
+   */
+  keepaliveMs?: number;
+}
+
+/** Default deadline of one backend call. */
+export const DEFAULT_BACKEND_TIMEOUT_MS = 10_000;
+/** Default PING interval on the backend connection. */
+export const DEFAULT_BACKEND_KEEPALIVE_MS = 30_000;
 
 /** Observes every backend call (metrics). */
 export type CallObserver = (method: string, code: string, seconds: number) => void;
@@ -121,79 +151,140 @@ export function decodeWatchEvent(kind: KindDescriptor, e: WatchEvent): BackendWa
   return out;
 }
 
-export function createBackendClient(endpoint: string, observe?: CallObserver, transport?: Transport): BackendClient {
-  const sessions = transport ? undefined : new Http2SessionManager(backendUrl(endpoint));
+/** A watch that starts with the current state answers at once, so its first event has a deadline. */
+function isSnapshotWatch(req: BackendWatchRequest): boolean {
+  return !req.resourceVersion || req.resourceVersion === "0" || req.sendInitialEvents === true;
+}
+
+function linkedSignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  return present.length <= 1 ? present[0] : AbortSignal.any(present);
+}
+
+export function createBackendClient(endpoint: string, observe?: CallObserver, transport?: Transport, options: BackendClientOptions = {}): BackendClient {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS;
+  const sessions = transport
+    ? undefined
+    : new Http2SessionManager(backendUrl(endpoint), {
+        pingIntervalMs: options.keepaliveMs ?? DEFAULT_BACKEND_KEEPALIVE_MS,
+        pingTimeoutMs: timeoutMs,
+      });
   const t = transport ?? createGrpcTransport({ baseUrl: backendUrl(endpoint), jsonOptions: { registry }, sessionManager: sessions });
   const client: Client<typeof NetguardService> = createClient(NetguardService, t);
   const local = new Map(NetguardService.methods.map((m) => [m.name, m.localName]));
-  const call = async <T>(method: string, fn: () => Promise<T>): Promise<T> => {
-    const start = performance.now();
-    try {
-      const r = await fn();
-      observe?.(method, "ok", (performance.now() - start) / 1000);
-      return r;
-    } catch (e) {
-      const code = (e as { code?: number }).code;
-      observe?.(method, code === undefined ? "internal" : codeName(code), (performance.now() - start) / 1000);
-      throw e;
-    }
-  };
   const dyn = client as unknown as Record<string, (req: unknown, opts?: unknown) => unknown>;
-  return {
-    list: (kind, o) =>
-      call(kind.listMethod, async () => {
-        const res = (await dyn[local.get(kind.listMethod)!]!({
-          identifiers: o.namespace ? [{ namespace: o.namespace, name: "" }] : [],
-          query: { labelSelector: o.labelSelector ?? "", fieldSelector: o.fieldSelector ?? "", limit: o.limit ?? 0, continueToken: o.continueToken ?? "" },
-        })) as { items: Message[]; resourceVersion: string; continueToken: string };
-        return { items: res.items.map((m) => fromProto(kind, m)), resourceVersion: res.resourceVersion, continueToken: res.continueToken };
-      }),
-    get: (kind, namespace, name) =>
-      call(kind.getMethod, async () => {
-        const res = (await dyn[local.get(kind.getMethod)!]!({ identifier: { namespace, name } })) as Record<string, Message | undefined>;
-        const m = res[kind.resourceCase];
-        if (!m) throw new Error(`backend answered without a ${kind.kind}`);
-        return fromProto(kind, m);
-      }),
-    create: (kind, obj, dryRun = false) =>
-      call("Create", async () => fromResource(kind, (await client.create({ resource: toResource(kind, obj), dryRun })).resource)),
-    update: (kind, obj, dryRun = false) =>
-      call("Update", async () => fromResource(kind, (await client.update({ resource: toResource(kind, obj), dryRun })).resource)),
-    updateStatus: (kind, obj, dryRun = false) =>
-      call("UpdateStatus", async () => fromResource(kind, (await client.updateStatus({ resource: toResource(kind, obj), dryRun })).resource)),
-    delete: (kind, namespace, name, pre = {}, dryRun = false) =>
-      call("Delete", async () =>
-        fromResource(
-          kind,
-          (
-            await client.delete({
-              kind: kind.resourceKind,
-              identifier: { namespace, name },
-              resourceVersion: pre.resourceVersion ?? "",
-              uid: pre.uid ?? "",
-              dryRun,
-            })
-          ).resource,
+
+  const bind = (bound: CallOptions): BackendClient => {
+    type Opts = { signal?: AbortSignal; timeoutMs: number };
+    const call = async <T>(method: string, fn: (o: Opts) => Promise<T>): Promise<T> => {
+      const start = performance.now();
+      const ms = callTimeoutMs(timeoutMs, bound.deadlineAt);
+      try {
+        if (bound.signal?.aborted) throw new ConnectError("the request was cancelled before the backend was called", Code.Canceled);
+        const r = await fn({ signal: bound.signal, timeoutMs: ms });
+        observe?.(method, "ok", (performance.now() - start) / 1000);
+        return r;
+      } catch (e) {
+        const code = (e as { code?: number }).code;
+        observe?.(method, code === undefined ? "internal" : codeName(code), (performance.now() - start) / 1000);
+        if (code === Code.DeadlineExceeded) throw deadlineError(method, ms);
+        throw e;
+      }
+    };
+    return {
+      list: (kind, o) =>
+        call(kind.listMethod, async (opts) => {
+          const res = (await dyn[local.get(kind.listMethod)!]!(
+            {
+              identifiers: o.namespace ? [{ namespace: o.namespace, name: "" }] : [],
+              query: { labelSelector: o.labelSelector ?? "", fieldSelector: o.fieldSelector ?? "", limit: o.limit ?? 0, continueToken: o.continueToken ?? "" },
+            },
+            opts,
+          )) as { items: Message[]; resourceVersion: string; continueToken: string };
+          return { items: res.items.map((m) => fromProto(kind, m)), resourceVersion: res.resourceVersion, continueToken: res.continueToken };
+        }),
+      get: (kind, namespace, name) =>
+        call(kind.getMethod, async (opts) => {
+          const res = (await dyn[local.get(kind.getMethod)!]!({ identifier: { namespace, name } }, opts)) as Record<string, Message | undefined>;
+          const m = res[kind.resourceCase];
+          if (!m) throw new Error(`backend answered without a ${kind.kind}`);
+          return fromProto(kind, m);
+        }),
+      create: (kind, obj, dryRun = false) =>
+        call("Create", async (opts) => fromResource(kind, (await client.create({ resource: toResource(kind, obj), dryRun }, opts)).resource)),
+      update: (kind, obj, dryRun = false) =>
+        call("Update", async (opts) => fromResource(kind, (await client.update({ resource: toResource(kind, obj), dryRun }, opts)).resource)),
+      updateStatus: (kind, obj, dryRun = false) =>
+        call("UpdateStatus", async (opts) => fromResource(kind, (await client.updateStatus({ resource: toResource(kind, obj), dryRun }, opts)).resource)),
+      delete: (kind, namespace, name, pre = {}, dryRun = false) =>
+        call("Delete", async (opts) =>
+          fromResource(
+            kind,
+            (
+              await client.delete(
+                {
+                  kind: kind.resourceKind,
+                  identifier: { namespace, name },
+                  resourceVersion: pre.resourceVersion ?? "",
+                  uid: pre.uid ?? "",
+                  dryRun,
+                },
+                opts,
+              )
+            ).resource,
+          ),
         ),
-      ),
-    watch(kind, req, signal) {
-      const stream = dyn[local.get(kind.watchMethod)!]!(
-        {
-          namespace: req.namespace ?? "",
-          labelSelector: req.labelSelector ?? "",
-          fieldSelector: req.fieldSelector ?? "",
-          resourceVersion: req.resourceVersion ?? "",
-          allowBookmarks: req.allowBookmarks ?? false,
-          sendInitialEvents: req.sendInitialEvents ?? false,
-        },
-        { signal },
-      ) as AsyncIterable<WatchEvent>;
-      return (async function* () {
-        for await (const e of stream) yield decodeWatchEvent(kind, e);
-      })();
-    },
-    close() {
-      sessions?.abort();
-    },
+      watch(kind, req, signal) {
+        // No total deadline: a watch lives as long as its caller wants. A snapshot watch must start
+        // within the call deadline; later silence is caught by the connection's PING keepalive.
+        const call = new AbortController();
+        const firstDeadline = isSnapshotWatch(req) ? timeoutMs : undefined;
+        const stream = dyn[local.get(kind.watchMethod)!]!(
+          {
+            namespace: req.namespace ?? "",
+            labelSelector: req.labelSelector ?? "",
+            fieldSelector: req.fieldSelector ?? "",
+            resourceVersion: req.resourceVersion ?? "",
+            allowBookmarks: req.allowBookmarks ?? false,
+            sendInitialEvents: req.sendInitialEvents ?? false,
+          },
+          { signal: linkedSignal([signal, bound.signal, call.signal]) },
+        ) as AsyncIterable<WatchEvent>;
+        return (async function* () {
+          let timedOut = false;
+          const timer =
+            firstDeadline === undefined
+              ? undefined
+              : setTimeout(() => {
+                  timedOut = true;
+                  call.abort();
+                }, firstDeadline);
+          try {
+            for await (const e of stream) {
+              clearTimeout(timer);
+              yield decodeWatchEvent(kind, e);
+            }
+          } catch (e) {
+            if (timedOut) throw deadlineError(kind.watchMethod, firstDeadline!);
+            throw e;
+          } finally {
+            clearTimeout(timer);
+            call.abort();
+          }
+        })();
+      },
+      close() {
+        sessions?.abort();
+      },
+      ping: () => call("SyncStatus", async (opts) => void (await client.syncStatus({}, opts))),
+      withCall(o) {
+        const deadlines = [bound.deadlineAt, o.deadlineAt].filter((d): d is number => d !== undefined);
+        return bind({
+          signal: linkedSignal([bound.signal, o.signal]),
+          deadlineAt: deadlines.length ? Math.min(...deadlines) : undefined,
+        });
+      },
+    };
   };
+  return bind({});
 }

@@ -77,7 +77,10 @@ export const statusError = {
  * Maps anything thrown while serving a request to a Status. Backend codes: NotFound→404,
  * AlreadyExists→409 AlreadyExists, InvalidArgument→422 Invalid (with causes from ValidationDetails)
  * or 400, Aborted→409 Conflict, FailedPrecondition→409 Conflict, OutOfRange→410 Expired,
- * Unavailable/Canceled→503, DeadlineExceeded→504, anything else→500.
+ * Unavailable/Canceled→503, DeadlineExceeded→504 Timeout (the message, from `deadlineError`, says
+ * whether a write's outcome is unknown), ResourceExhausted (the backend's store is full)→500 as
+ * kube-apiserver answers for a full etcd ("etcdserver: mvcc: database space exceeded"; Kubernetes
+ * clients know no 507), anything else→500.
  */
 export function toStatus(e: unknown, target: { kind: string; plural: string; name?: string }): StatusBody {
   if (e instanceof StatusError) return e.status;
@@ -107,6 +110,8 @@ export function toStatus(e: unknown, target: { kind: string; plural: string; nam
         return statusBody(503, "ServiceUnavailable", `backend unavailable: ${msg}`);
       case Code.DeadlineExceeded:
         return statusBody(504, "Timeout", msg);
+      case Code.ResourceExhausted:
+        return statusBody(500, "InternalError", `Internal error occurred: backend: ${msg}`);
       default:
         return statusBody(500, "InternalError", msg);
     }

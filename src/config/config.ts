@@ -30,6 +30,16 @@ export interface Config {
     cacheCapacity: number;
   };
   shutdownGraceMs: number;
+  /** How the API server calls the backend: deadlines and keepalive (issue 9, hangs). */
+  backendCalls: BackendCallsConfig;
+}
+
+/** Deadlines of the API server's backend calls; a stopped backend must never hang a request. */
+export interface BackendCallsConfig {
+  /** Deadline of each unary backend call and of a snapshot watch's first event (504 Timeout when passed). */
+  timeoutMs: number;
+  /** HTTP/2 PING interval on the backend connection; an unanswered PING (within timeoutMs) drops it and its watch streams. */
+  keepaliveMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -57,6 +67,8 @@ const SETTINGS = {
   reconnectDelay: { key: "watch.stream_reconnect_delay", env: "WATCH_STREAM_RECONNECT_DELAY", def: "1s" },
   cacheCapacity: { key: "watch.cache_capacity", env: "WATCH_CACHE_CAPACITY", def: "4096" },
   shutdownGrace: { key: "shutdown_grace", env: "NETGUARD_SHUTDOWN_GRACE", def: "2s" },
+  backendTimeout: { key: "api.backend_timeout", env: "NETGUARD_API_BACKEND_TIMEOUT", def: "10s" },
+  backendKeepalive: { key: "api.backend_keepalive", env: "NETGUARD_API_BACKEND_KEEPALIVE", def: "30s" },
 } satisfies Record<string, Setting>;
 
 /** The documented settings, for the README table and `--help`. */
@@ -156,5 +168,9 @@ export function loadConfig(yamlText: string | undefined, env: Record<string, str
       cacheCapacity: parseInt_(S.cacheCapacity, get(S.cacheCapacity), 1),
     },
     shutdownGraceMs: parseDur(S.shutdownGrace, get(S.shutdownGrace), false),
+    backendCalls: {
+      timeoutMs: parseDur(S.backendTimeout, get(S.backendTimeout), true),
+      keepaliveMs: parseDur(S.backendKeepalive, get(S.backendKeepalive), true),
+    },
   };
 }

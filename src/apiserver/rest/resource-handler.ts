@@ -10,6 +10,7 @@ import { deleteVerb } from "./delete-verb.ts";
 import { statusFor } from "./error-status.ts";
 import { patchVerb } from "./patch-verb.ts";
 import { queryFlag } from "./query-options.ts";
+import { requestCallOptions } from "./request-deadline.ts";
 import { getVerb, listVerb } from "./read-verbs.ts";
 import { parseResourceRoute } from "./resource-route.ts";
 import type { RestContext, RestDeps } from "./rest-context.ts";
@@ -57,7 +58,9 @@ export function createResourceHandler(deps: RestDeps): (req: Request, url: URL) 
     const route = parseResourceRoute(url.pathname);
     if (!route) return undefined;
     try {
-      return await dispatch({ ...deps, req, url, route });
+      const watch = route.watchPrefix || (req.method === "GET" && queryFlag(url, "watch"));
+      const backend = deps.backend.withCall(requestCallOptions(req, url, watch));
+      return await dispatch({ ...deps, backend, req, url, route });
     } catch (e) {
       return statusResponse(statusFor(e, route.kind, route.name));
     }

@@ -30,6 +30,7 @@ import { watchKind, type WatchItem } from "../engine/watch-stream.ts";
 import { unimplementedSubject } from "./upstream-subjects.ts";
 import { anyOf, fromResource, messageOf, toResource } from "./resource-codec.ts";
 import { toConnectError } from "./rpc-errors.ts";
+import { assertCallerWaiting } from "./caller-gone.ts";
 
 export interface ServiceOptions {
   engine: Engine;
@@ -153,9 +154,10 @@ type ObjectWrite = (kind: KindDescriptor, obj: KubeObject, o: { dryRun: boolean 
 
 /** Create, Update and UpdateStatus share one shape: a Resource in, the stored Resource out. */
 function writeHandler(write: ObjectWrite) {
-  return (req: CreateReq | UpdateReq) =>
+  return (req: CreateReq | UpdateReq, ctx?: HandlerContext) =>
     guard(async () => {
       const { kind, obj } = fromResource(req.resource);
+      await assertCallerWaiting(ctx);
       const out = await write(kind, obj, { dryRun: req.dryRun });
       return create(WriteRespSchema, { resource: toResource(kind, out) });
     });
@@ -165,7 +167,7 @@ function writeHandler(write: ObjectWrite) {
 export function createNetguardService(opts: ServiceOptions): ServiceImpl<typeof NetguardService> {
   const { engine } = opts;
   const impl: Record<string, unknown> = {
-    sync: (req: SyncReq) =>
+    sync: (req: SyncReq, ctx?: HandlerContext) =>
       guard(async () => {
         const c = req.subject.case;
         const missing = c ? undefined : unimplementedSubject(req);
@@ -175,6 +177,7 @@ export function createNetguardService(opts: ServiceOptions): ServiceImpl<typeof 
         const op = SYNC_OPS[req.syncOp];
         if (!op) throw new EngineError("BadRequest", `sync_op: unsupported sync operation ${SyncOp[req.syncOp] ?? req.syncOp}`);
         const msgs = (req.subject.value as unknown as Record<string, Message[]>)[kind.syncCase] ?? [];
+        await assertCallerWaiting(ctx);
         await engine.sync(kind, op, msgs.map((m) => fromProto(kind, m)));
         return {};
       }),
@@ -183,10 +186,11 @@ export function createNetguardService(opts: ServiceOptions): ServiceImpl<typeof 
     create: writeHandler(engine.create),
     update: writeHandler(engine.update),
     updateStatus: writeHandler(engine.updateStatus),
-    delete: (req: DeleteReq) =>
+    delete: (req: DeleteReq, ctx?: HandlerContext) =>
       guard(async () => {
         const kind = kindByResourceKind(req.kind);
         if (!kind) throw new EngineError("BadRequest", "kind: must be one of the eight kinds");
+        await assertCallerWaiting(ctx);
         const out = await engine.delete(
           kind,
           req.identifier?.namespace ?? "",
