@@ -39,7 +39,21 @@ async function runApiServer(cfg: Config, backendEndpoint: string): Promise<Stopp
   metrics.attach(watch);
   // /readyz asks the backend with a short deadline (at most 2 s) and reuses the answer for 1 s.
   const readiness = createBackendReadiness(backend, { timeoutMs: Math.min(2000, cfg.backendCalls.timeoutMs), cacheMs: 1000 });
-  const api = await startApiServer(cfg.api.host, cfg.api.port, { backend, watch, metrics, readiness });
+  const l = cfg.limits;
+  const api = await startApiServer(cfg.api.host, cfg.api.port, {
+    backend,
+    watch,
+    metrics,
+    readiness,
+    limits: {
+      maxRequestBodyBytes: l.apiMaxRequestBodyBytes,
+      maxUrlBytes: l.apiMaxUrlBytes,
+      maxListLimit: l.apiMaxListLimit,
+      maxWatches: l.apiMaxWatches,
+      maxWatchesPerClient: l.apiMaxWatchesPerClient,
+      idleTimeoutMs: l.apiIdleTimeoutMs,
+    },
+  });
   console.log(`netguard API server listening on ${api.url} (netguard.sgroups.io/v1beta1; backend ${backendEndpoint}; watch mode ${cfg.watch.mode})`);
   return {
     async close() {
@@ -59,6 +73,13 @@ async function runBackend(cfg: Config): Promise<Stoppable & { url: string }> {
     ringCapacity: cfg.eventStore.ringCapacity,
     bookmarkIntervalMs: cfg.eventStore.bookmarkIntervalMs,
     shutdownGraceMs: cfg.shutdownGraceMs,
+    maxMessageBytes: cfg.limits.backendMaxMessageBytes,
+    maxWatchStreams: cfg.limits.backendMaxWatchStreams,
+    connections: {
+      maxConnections: cfg.limits.backendMaxConnections,
+      headerTimeoutMs: cfg.limits.backendHeaderTimeoutMs,
+      idleTimeoutMs: cfg.limits.backendIdleTimeoutMs,
+    },
   });
   const store = cfg.storage.kind === "memory" ? "memory" : `sqlite ${cfg.storage.path}`;
   console.log(`netguard backend listening on ${backend.url} (connect, grpc, grpc-web; store: ${store}; rv ${backend.engine.currentRv})`);

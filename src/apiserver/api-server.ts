@@ -4,7 +4,10 @@
  * authoritative state: reads and writes go to the backend; watches are served from per-kind
  * watch caches fed by one backend stream (or poller) per kind.
  */
-import { serveFetch, type FetchServer } from "../runtime/serve-fetch.ts";
+import { requestConnection, serveFetch, type FetchServer } from "../runtime/serve-fetch.ts";
+import { checkUrlLength, limitRequestBody } from "./request-limits.ts";
+import { createWatchAdmission } from "./watch-admission.ts";
+import { isWatchRequest } from "./rest/watch-request.ts";
 import type { BackendClient } from "./backend-client.ts";
 import { createRestHandler } from "./rest/rest-handler.ts";
 import { statusError, statusResponse, StatusError, toStatus } from "./status.ts";
@@ -21,12 +24,36 @@ export interface ApiHandlerOptions {
   metrics?: ApiServerMetrics;
   /** Backs `/readyz` (default: a check of `backend` with a 2 s deadline, cached for 1 s). */
   readiness?: BackendReadiness;
+  /** Size and concurrency limits (defaults: the configuration's). */
+  limits?: Partial<ApiLimits>;
 }
+
+/** The API server's limits (README: Configuration). */
+export interface ApiLimits {
+  maxRequestBodyBytes: number;
+  maxUrlBytes: number;
+  maxListLimit: number;
+  maxWatches: number;
+  maxWatchesPerClient: number;
+  idleTimeoutMs: number;
+}
+
+/** The configuration's defaults; kube-apiserver's default body limit is 3 MiB. */
+export const DEFAULT_API_LIMITS: ApiLimits = {
+  maxRequestBodyBytes: 3 * 1024 * 1024,
+  maxUrlBytes: 16 * 1024,
+  maxListLimit: 10_000,
+  maxWatches: 16_384,
+  maxWatchesPerClient: 10_000,
+  idleTimeoutMs: 60_000,
+};
 
 export type ApiHandler = (req: Request) => Promise<Response>;
 
 export function createApiHandler(o: ApiHandlerOptions): ApiHandler {
-  const rest = createRestHandler({ backend: o.backend, watch: o.watch });
+  const limits = { ...DEFAULT_API_LIMITS, ...o.limits };
+  const rest = createRestHandler({ backend: o.backend, watch: o.watch, maxListLimit: limits.maxListLimit });
+  const admission = createWatchAdmission(limits);
   const readiness = o.readiness ?? createBackendReadiness(o.backend);
   const handler: ApiHandler = async (req) => {
     const url = new URL(req.url);
@@ -40,8 +67,28 @@ export function createApiHandler(o: ApiHandlerOptions): ApiHandler {
       }
       const extra = await o.extraRoutes?.(req, url);
       if (extra) return extra;
-      const res = await rest(req, url);
-      if (res) return res;
+      checkUrlLength(url, limits.maxUrlBytes);
+      if (isWatchRequest(req, url)) {
+        const conn = requestConnection(req);
+        const release = admission.admit(conn.clientAddress);
+        let res: Response | undefined;
+        try {
+          res = await rest(req, url);
+        } finally {
+          if (!res) release();
+        }
+        if (res) {
+          if (res.status !== 200) {
+            release();
+            return res;
+          }
+          conn.keepOpen();
+          return admission.hold(res, release, req.signal);
+        }
+      } else {
+        const res = await rest(limitRequestBody(req, limits.maxRequestBodyBytes), url);
+        if (res) return res;
+      }
       throw statusError.notFound("the server could not find the requested resource");
     } catch (e) {
       if (e instanceof StatusError) return statusResponse(e.status);
@@ -59,7 +106,7 @@ export interface ApiServer {
 
 export async function startApiServer(host: string, port: number, o: ApiHandlerOptions): Promise<ApiServer> {
   const handler = createApiHandler(o);
-  const server: FetchServer = await serveFetch(host, port, handler);
+  const server: FetchServer = await serveFetch(host, port, handler, { idleTimeoutMs: o.limits?.idleTimeoutMs ?? DEFAULT_API_LIMITS.idleTimeoutMs });
   const display = host === "0.0.0.0" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   return {
     url: `http://${display}:${server.port}`,

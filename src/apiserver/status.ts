@@ -58,6 +58,16 @@ export const statusError = {
   alreadyExists: (message: string, t?: StatusTarget) => new StatusError(statusBody(409, "AlreadyExists", message, t)),
   expired: (message: string) => new StatusError(statusBody(410, "Expired", message)),
   unsupportedMediaType: (message: string) => new StatusError(statusBody(415, "UnsupportedMediaType", message)),
+  /** apimachinery's NewRequestEntityTooLargeError: 413, "Request entity too large: <detail>". */
+  requestEntityTooLarge: (detail: string) => new StatusError(statusBody(413, "RequestEntityTooLarge", `Request entity too large: ${detail}`)),
+  /** 414: Kubernetes has no reason of its own for it; BadRequest says whose fault it is. */
+  uriTooLong: (message: string) => new StatusError(statusBody(414, "BadRequest", message)),
+  /** apimachinery's NewTooManyRequests: 429 with details.retryAfterSeconds (and so a Retry-After header). */
+  tooManyRequests: (message: string, retryAfterSeconds: number) => {
+    const body = statusBody(429, "TooManyRequests", message);
+    body.details = { retryAfterSeconds };
+    return new StatusError(body);
+  },
   invalid: (kindName: string, name: string, violations: FieldViolation[]) =>
     new StatusError(
       statusBody(

@@ -7,6 +7,7 @@ import type { Interceptor } from "@connectrpc/connect";
 import { ConnectError } from "@connectrpc/connect";
 import { KINDS } from "../kinds/kind-table.ts";
 import { codeName } from "../metrics/connect-codes.ts";
+import type { ConnectionStats } from "../runtime/connection-guard.ts";
 import { createRegistry, registerProcessMetrics, type Registry } from "../metrics/registry.ts";
 import type { Engine } from "./engine/engine.ts";
 import type { Persistence } from "./store/persistence.ts";
@@ -15,6 +16,8 @@ export interface BackendMetrics {
   readonly registry: Registry;
   readonly interceptor: Interceptor;
   onWatch(kind: string, delta: 1 | -1): void;
+  /** Exposes the port's connection counters and the Watch stream cap (issue 9 limits). */
+  attachConnections(conns: ConnectionStats, watches: { readonly open: number; readonly rejected: number }): void;
   render(): string;
   close(): void;
 }
@@ -104,6 +107,16 @@ export function createBackendMetrics(engine: Engine, persistence: Persistence): 
     interceptor,
     onWatch(kind, delta) {
       activeChildren.get(kind)?.inc(delta);
+    },
+    attachConnections(conns, watches) {
+      r.collect("netguard_backend_connections_open", "Open TCP connections on the backend port.", "gauge", () => [{ labels: {}, value: conns.open }]);
+      r.collect("netguard_backend_connections_rejected_total", "Connections closed at accept because backend.max_connections was reached.", "counter", () => [
+        { labels: {}, value: conns.rejected },
+      ]);
+      r.collect("netguard_backend_connections_timed_out_total", "Connections closed by the header or idle timeout.", "counter", () => [{ labels: {}, value: conns.timedOut }]);
+      r.collect("netguard_backend_watch_streams_rejected_total", "Watch calls refused with resource_exhausted (backend.max_watch_streams).", "counter", () => [
+        { labels: {}, value: watches.rejected },
+      ]);
     },
     render: () => r.render(),
     close: () => clearInterval(timer),

@@ -32,6 +32,34 @@ export interface Config {
   shutdownGraceMs: number;
   /** How the API server calls the backend: deadlines and keepalive (issue 9, hangs). */
   backendCalls: BackendCallsConfig;
+  /** Limits on what clients may send and hold open (issue 9): every one answers clearly when hit. */
+  limits: LimitsConfig;
+}
+
+/** Resource limits of both servers; see the README's configuration table. */
+export interface LimitsConfig {
+  /** API server: largest request body (413 RequestEntityTooLarge); kube-apiserver's default is 3 MiB. */
+  apiMaxRequestBodyBytes: number;
+  /** API server: longest request URL (414 RequestURITooLong). */
+  apiMaxUrlBytes: number;
+  /** API server: largest list page; a larger `limit` is clamped and the rest comes with `continue`. */
+  apiMaxListLimit: number;
+  /** API server: open watches in total (429 TooManyRequests with Retry-After). */
+  apiMaxWatches: number;
+  /** API server: open watches per client address (429 TooManyRequests with Retry-After). */
+  apiMaxWatchesPerClient: number;
+  /** API server: a connection with no request in flight (or a request line/headers not complete) is closed after this. */
+  apiIdleTimeoutMs: number;
+  /** Backend: largest Connect/gRPC request message (resource_exhausted). */
+  backendMaxMessageBytes: number;
+  /** Backend: concurrent Watch streams (resource_exhausted). */
+  backendMaxWatchStreams: number;
+  /** Backend: open TCP connections; more are closed at once. */
+  backendMaxConnections: number;
+  /** Backend: time for a new connection's request headers (HTTP/1.1) or preface and SETTINGS (HTTP/2). */
+  backendHeaderTimeoutMs: number;
+  /** Backend: a connection with no request or stream in flight is closed after this. */
+  backendIdleTimeoutMs: number;
 }
 
 /** Deadlines of the API server's backend calls; a stopped backend must never hang a request. */
@@ -67,6 +95,17 @@ const SETTINGS = {
   reconnectDelay: { key: "watch.stream_reconnect_delay", env: "WATCH_STREAM_RECONNECT_DELAY", def: "1s" },
   cacheCapacity: { key: "watch.cache_capacity", env: "WATCH_CACHE_CAPACITY", def: "4096" },
   shutdownGrace: { key: "shutdown_grace", env: "NETGUARD_SHUTDOWN_GRACE", def: "2s" },
+  apiMaxBody: { key: "api.max_request_body_bytes", env: "NETGUARD_API_MAX_REQUEST_BODY_BYTES", def: "3145728" },
+  apiMaxUrl: { key: "api.max_url_bytes", env: "NETGUARD_API_MAX_URL_BYTES", def: "16384" },
+  apiMaxListLimit: { key: "api.max_list_limit", env: "NETGUARD_API_MAX_LIST_LIMIT", def: "10000" },
+  apiMaxWatches: { key: "api.max_watches", env: "NETGUARD_API_MAX_WATCHES", def: "16384" },
+  apiMaxWatchesPerClient: { key: "api.max_watches_per_client", env: "NETGUARD_API_MAX_WATCHES_PER_CLIENT", def: "10000" },
+  apiIdleTimeout: { key: "api.idle_timeout", env: "NETGUARD_API_IDLE_TIMEOUT", def: "60s" },
+  backendMaxMessage: { key: "backend.max_message_bytes", env: "NETGUARD_BACKEND_MAX_MESSAGE_BYTES", def: "4194304" },
+  backendMaxWatchStreams: { key: "backend.max_watch_streams", env: "NETGUARD_BACKEND_MAX_WATCH_STREAMS", def: "4096" },
+  backendMaxConnections: { key: "backend.max_connections", env: "NETGUARD_BACKEND_MAX_CONNECTIONS", def: "4096" },
+  backendHeaderTimeout: { key: "backend.header_timeout", env: "NETGUARD_BACKEND_HEADER_TIMEOUT", def: "10s" },
+  backendIdleTimeout: { key: "backend.idle_timeout", env: "NETGUARD_BACKEND_IDLE_TIMEOUT", def: "120s" },
   backendTimeout: { key: "api.backend_timeout", env: "NETGUARD_API_BACKEND_TIMEOUT", def: "10s" },
   backendKeepalive: { key: "api.backend_keepalive", env: "NETGUARD_API_BACKEND_KEEPALIVE", def: "30s" },
 } satisfies Record<string, Setting>;
@@ -171,6 +210,19 @@ export function loadConfig(yamlText: string | undefined, env: Record<string, str
     backendCalls: {
       timeoutMs: parseDur(S.backendTimeout, get(S.backendTimeout), true),
       keepaliveMs: parseDur(S.backendKeepalive, get(S.backendKeepalive), true),
+    },
+    limits: {
+      apiMaxRequestBodyBytes: parseInt_(S.apiMaxBody, get(S.apiMaxBody), 1024),
+      apiMaxUrlBytes: parseInt_(S.apiMaxUrl, get(S.apiMaxUrl), 256),
+      apiMaxListLimit: parseInt_(S.apiMaxListLimit, get(S.apiMaxListLimit), 1),
+      apiMaxWatches: parseInt_(S.apiMaxWatches, get(S.apiMaxWatches), 1),
+      apiMaxWatchesPerClient: parseInt_(S.apiMaxWatchesPerClient, get(S.apiMaxWatchesPerClient), 1),
+      apiIdleTimeoutMs: parseDur(S.apiIdleTimeout, get(S.apiIdleTimeout), true),
+      backendMaxMessageBytes: parseInt_(S.backendMaxMessage, get(S.backendMaxMessage), 1024),
+      backendMaxWatchStreams: parseInt_(S.backendMaxWatchStreams, get(S.backendMaxWatchStreams), 1),
+      backendMaxConnections: parseInt_(S.backendMaxConnections, get(S.backendMaxConnections), 1),
+      backendHeaderTimeoutMs: parseDur(S.backendHeaderTimeout, get(S.backendHeaderTimeout), true),
+      backendIdleTimeoutMs: parseDur(S.backendIdleTimeout, get(S.backendIdleTimeout), true),
     },
   };
 }

@@ -5,10 +5,16 @@
  * to a node:http2 server (the only server here that can send gRPC trailers), anything else to a
  * node:http server. Both run the same request handler. The node:* modules used here exist in Bun,
  * Deno and Node alike (see runtime-facts.md §2).
+ *
+ * Every connection passes a ConnectionGuard: a cap on open connections, and header and idle timers
+ * that close sockets doing nothing (never one with a request or stream in flight). A request line
+ * the HTTP/1.1 parser refuses gets a status line before the socket closes (431 for oversized
+ * headers, 405 for an unknown method, else 400) instead of a silent close.
  */
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
+import { createConnectionGuard, type ConnectionLimits, type ConnectionStats, type GuardedConnection } from "./connection-guard.ts";
 
 const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
@@ -20,38 +26,98 @@ export type RequestHandler = (
 export interface ConnectServer {
   readonly host: string;
   readonly port: number;
+  /** Open, rejected and timed-out connections (for metrics). */
+  readonly connections: ConnectionStats;
   /** Stops accepting, waits up to graceMs for open requests, then cuts what is left. */
   close(graceMs?: number): Promise<void>;
 }
 
-export function startConnectServer(host: string, port: number, handler: RequestHandler): Promise<ConnectServer> {
+/** Defaults when the caller gives no limits (the configuration's defaults). */
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 4096, headerTimeoutMs: 10_000, idleTimeoutMs: 120_000 };
+
+/** The status line for an HTTP/1.1 parse error: what the client did wrong, never a bare close. */
+function parseErrorResponse(code: string | undefined): string {
+  const [status, text] =
+    code === "HPE_HEADER_OVERFLOW" ? [431, "Request Header Fields Too Large"] : code === "HPE_INVALID_METHOD" ? [405, "Method Not Allowed"] : [400, "Bad Request"];
+  const body = `${status} ${text}\n`;
+  return `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+export function startConnectServer(
+  host: string,
+  port: number,
+  handler: RequestHandler,
+  limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS,
+): Promise<ConnectServer> {
+  const guard = createConnectionGuard(limits);
   const h2 = http2.createServer({ settings: { maxConcurrentStreams: 100_000 } }, handler as never);
   const h1 = http.createServer(handler as never);
-  h1.keepAliveTimeout = 65_000;
+  // The guard's timers do this job (Bun ignores these on handed-over sockets); Node would apply them too.
+  h1.keepAliveTimeout = limits.idleTimeoutMs;
   h1.requestTimeout = 0;
-  h1.headersTimeout = 60_000;
+  h1.headersTimeout = limits.headerTimeoutMs;
+  const conns = new WeakMap<object, GuardedConnection>();
+  h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const conn = conns.get(req.socket);
+    if (!conn) return;
+    conn.begin();
+    let ended = false;
+    const end = () => {
+      if (!ended) (ended = true), conn.end();
+    };
+    res.once("finish", end);
+    res.once("close", end);
+  });
+  h1.on("clientError", (err: NodeJS.ErrnoException, socket: net.Socket) => {
+    if (socket.writable) socket.end(parseErrorResponse(err.code));
+    else socket.destroy();
+  });
   const sessions = new Set<http2.ServerHttp2Session>();
+  let handingOver: GuardedConnection | undefined;
   h2.on("session", (s) => {
     sessions.add(s);
     s.on("close", () => sessions.delete(s));
     s.on("error", () => undefined);
+    const conn = handingOver;
+    if (!conn) return;
+    conns.set(s, conn);
+    conn.onTimeout(() => {
+      s.close(); // GOAWAY: nothing is in flight
+      setTimeout(() => s.destroy(), 1000).unref?.();
+    });
+    s.once("remoteSettings", () => conn.ready());
+  });
+  h2.on("stream", (stream: http2.ServerHttp2Stream) => {
+    const conn = conns.get(stream.session as object);
+    if (!conn) return;
+    conn.begin();
+    stream.once("close", () => conn.end());
   });
   const sockets = new Set<net.Socket>();
 
   const tcp = net.createServer((socket) => {
+    socket.on("error", () => undefined);
+    const conn = guard.accept(socket);
+    if (!conn) return;
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => undefined);
     let head = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);
       const n = Math.min(head.length, PREFACE.length);
       const isH2 = head.subarray(0, n).equals(PREFACE.subarray(0, n));
-      if (isH2 && head.length < PREFACE.length) return; // partial preface: wait for more
+      if (isH2 && head.length < PREFACE.length) return; // partial preface: wait for more (the header timer runs)
       socket.off("data", onData);
       socket.pause();
       socket.unshift(head);
-      (isH2 ? h2 : h1).emit("connection", socket);
+      if (isH2) {
+        handingOver = conn;
+        h2.emit("connection", socket);
+        handingOver = undefined;
+      } else {
+        conns.set(socket, conn);
+        h1.emit("connection", socket);
+      }
       socket.resume();
     };
     socket.on("data", onData);
@@ -65,6 +131,7 @@ export function startConnectServer(host: string, port: number, handler: RequestH
       resolve({
         host,
         port: addr.port,
+        connections: guard.stats,
         async close(graceMs = 2000) {
           tcp.close();
           for (const s of sessions) s.close();

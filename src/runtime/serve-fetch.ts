@@ -1,8 +1,30 @@
 /**
- * Runs a web-standard fetch handler: Bun.serve on Bun, Deno.serve on Deno. Watches stream for
- * hours, so idle cut-offs are disabled (Bun's default 10 s would kill quiet watches).
+ * Runs a web-standard fetch handler: Bun.serve on Bun, Deno.serve on Deno.
+ *
+ * Connections that do nothing are closed after `idleTimeoutMs` (Bun's idleTimeout, which also
+ * covers a request line or headers that never complete); a handler keeps a long-lived response
+ * (a watch) open by calling `keepOpen()` on the request's connection. Request bodies are limited
+ * by the handler itself (it answers with a Status), so the runtime's own body cap is lifted.
+ *
+ * Limits of the runtimes that a handler cannot change: Bun's HTTP/1.1 parser closes the connection
+ * on a method it does not know and answers a request line plus headers over its
+ * `--max-http-header-size` (16 KiB unless given) with a bare 431; Deno.serve has no idle-timeout
+ * setting (its `keepOpen` does nothing).
  */
 export type FetchHandler = (req: Request) => Response | Promise<Response>;
+
+/** What a handler may learn about and do with the connection a request came on. */
+export interface FetchConnection {
+  /** The client's IP address ("" when the runtime does not say). */
+  readonly clientAddress: string;
+  /** Exempts this request from the idle timeout (long-lived streaming responses). */
+  keepOpen(): void;
+}
+
+export interface FetchServerOptions {
+  /** Idle/slow-header timeout; 0 or absent = none. Bun rounds it to whole seconds (max 255). */
+  idleTimeoutMs?: number;
+}
 
 export interface FetchServer {
   readonly port: number;
@@ -13,14 +35,32 @@ declare const Deno:
   | {
       serve(
         opts: { hostname: string; port: number; onListen?: (a: { port: number }) => void },
-        handler: FetchHandler,
+        handler: (req: Request, info: { remoteAddr: { hostname: string } }) => Response | Promise<Response>,
       ): { finished: Promise<void>; shutdown(): Promise<void>; addr: { port: number } };
     }
   | undefined;
 
-export async function serveFetch(host: string, port: number, handler: FetchHandler): Promise<FetchServer> {
+const connections = new WeakMap<Request, FetchConnection>();
+const NO_CONNECTION: FetchConnection = { clientAddress: "", keepOpen: () => undefined };
+
+/** The connection of a request served here (a stand-in for requests made up elsewhere, e.g. in tests). */
+export function requestConnection(req: Request): FetchConnection {
+  return connections.get(req) ?? NO_CONNECTION;
+}
+
+export async function serveFetch(host: string, port: number, handler: FetchHandler, o: FetchServerOptions = {}): Promise<FetchServer> {
   if (typeof Bun !== "undefined") {
-    const server = Bun.serve({ hostname: host, port, idleTimeout: 0, fetch: handler });
+    const idleTimeout = o.idleTimeoutMs ? Math.min(255, Math.max(1, Math.ceil(o.idleTimeoutMs / 1000))) : 0;
+    const server = Bun.serve({
+      hostname: host,
+      port,
+      idleTimeout,
+      maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+      fetch(req, srv) {
+        connections.set(req, { clientAddress: srv.requestIP(req)?.address ?? "", keepOpen: () => srv.timeout(req, 0) });
+        return handler(req);
+      },
+    });
     return {
       port: server.port ?? port,
       async stop() {
@@ -29,7 +69,10 @@ export async function serveFetch(host: string, port: number, handler: FetchHandl
     };
   }
   if (typeof Deno !== "undefined") {
-    const server = Deno.serve({ hostname: host, port, onListen: () => undefined }, handler);
+    const server = Deno.serve({ hostname: host, port, onListen: () => undefined }, (req, info) => {
+      connections.set(req, { clientAddress: info.remoteAddr.hostname, keepOpen: () => undefined });
+      return handler(req);
+    });
     return {
       port: server.addr.port,
       async stop() {

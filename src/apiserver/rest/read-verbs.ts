@@ -39,7 +39,8 @@ export async function listVerb(ctx: RestContext): Promise<Response> {
       namespace,
       labelSelector: selectors.labelSelector,
       fieldSelector: selectors.fieldSelector,
-      limit: options.limit,
+      // As the Kubernetes contract allows, a page may be smaller than asked; the rest follows with `continue`.
+      limit: options.limit !== undefined && ctx.maxListLimit !== undefined ? Math.min(options.limit, ctx.maxListLimit) : options.limit,
       continueToken: options.continueToken || undefined,
     }),
   );

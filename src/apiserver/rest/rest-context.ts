@@ -10,6 +10,8 @@ import type { ResourceRoute } from "./resource-route.ts";
 export interface RestDeps {
   backend: BackendClient;
   watch: WatchHub;
+  /** Largest list page (api.max_list_limit): a larger `limit` is clamped to it (absent: no clamp). */
+  maxListLimit?: number;
 }
 
 /** One resource request, parsed. */

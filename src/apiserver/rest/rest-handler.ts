@@ -4,15 +4,14 @@
  * lookup kubectl makes after a NotFound. Returns
  * undefined for any other path so that the caller answers 404.
  */
-import type { BackendClient } from "../backend-client.ts";
 import { createDiscoveryHandler } from "../discovery/discovery-handler.ts";
 import { createOpenApiHandler } from "../openapi/openapi-handler.ts";
-import type { WatchHub } from "../watch/watch-types.ts";
 import { createNamespaceLookupHandler } from "./namespace-lookup.ts";
 import { createResourceHandler } from "./resource-handler.ts";
+import type { RestDeps } from "./rest-context.ts";
 
 /** The REST handler `api-server.ts` composes: discovery, OpenAPI, resources, namespace lookup. */
-export function createRestHandler(o: { backend: BackendClient; watch: WatchHub }): (req: Request, url: URL) => Promise<Response | undefined> {
+export function createRestHandler(o: RestDeps): (req: Request, url: URL) => Promise<Response | undefined> {
   const routes = [createDiscoveryHandler(), createOpenApiHandler(), createResourceHandler(o), createNamespaceLookupHandler()];
   return async (req, url) => {
     for (const route of routes) {
