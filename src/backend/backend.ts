@@ -15,6 +15,7 @@ import { createEngine, type Engine } from "./engine/engine.ts";
 import type { Persistence, RetentionPolicy } from "./store/persistence.ts";
 import { createNetguardService } from "./rpc/netguard-service.ts";
 import { malformedRequestGate } from "./rpc/malformed-request-gate.ts";
+import { malformedRequestGate } from "./rpc/malformed-request-gate.ts";
 import { createBackendMetrics, type BackendMetrics } from "./backend-metrics.ts";
 
 export interface BackendOptions {
@@ -80,6 +81,8 @@ export async function startBackend(o: BackendOptions): Promise<Backend> {
     // fieldValidation=Strict and standard protobuf JSON do; connect-es would drop them silently.
     jsonOptions: { registry: netguardRegistry, ignoreUnknownFields: false },
     interceptors: [metrics.interceptor, watchLimit.interceptor],
+    // Undecodable request bytes answer invalid_argument, not internal (see the gate).
+    requestGate: malformedRequestGate,
     // Undecodable request bytes answer invalid_argument, not internal (see the gate).
     requestGate: malformedRequestGate,
     shutdownSignal: shutdown.signal,

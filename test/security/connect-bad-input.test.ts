@@ -168,11 +168,9 @@ describe("malformed protobuf bytes", () => {
     expectPrototypesClean(clean);
   });
 
-  // KNOWN GAP (reported to the owner of src/backend/rpc/rpc-errors.ts): connect-es parses request
-  // bytes before any handler or interceptor runs and answers a parse failure with `internal`
-  // ("parse binary: ..."). The right answer is invalid_argument. `test.failing` keeps this
-  // assertion in the suite: it starts failing (as a reminder to drop `.failing`) once fixed.
-  test.failing("answer invalid_argument over Connect and gRPC (today: internal)", async () => {
+  // connect-es parses request bytes before any handler or interceptor runs and codes a parse
+  // failure `internal`; src/backend/rpc/malformed-request-gate.ts re-codes it invalid_argument.
+  test("answer invalid_argument over Connect and gRPC", async () => {
     for (const [, bytes] of garbage) {
       expect((await connectCall("Create", bytes, "application/proto")).code).toBe("invalid_argument");
       expect((await grpcCall(backend.url, "Create", bytes)).status).toBe(Code.InvalidArgument);
