@@ -6,6 +6,7 @@ import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ValidationDetailsSchema } from "../../gen/netguard/v1/service_pb.ts";
 import { EngineError, type EngineErrorCode } from "../engine/engine-error.ts";
+import { sqliteFailure } from "../../runtime/sqlite-errors.ts";
 
 const CODES: Record<EngineErrorCode, Code> = {
   NotFound: Code.NotFound,
@@ -28,5 +29,14 @@ export function toConnectError(e: unknown): ConnectError {
     return new ConnectError(e.message, CODES[e.code], undefined, details);
   }
   const message = e instanceof Error ? e.message : String(e);
+  // A full store is the operator's to fix, not a bug: resource_exhausted. Other storage failures
+  // are the store's state, not the request's: unavailable (a retry may succeed once it is fixed).
+  // A write that fails either way was rolled back whole.
+  switch (sqliteFailure(e)) {
+    case "full":
+      return new ConnectError(`the store is full (${message}): nothing was written; free disk space and retry`, Code.ResourceExhausted);
+    case "io":
+      return new ConnectError(`the store failed (${message}): nothing was written`, Code.Unavailable);
+  }
   return new ConnectError(`internal error: ${message}`, Code.Internal);
 }
