@@ -51,16 +51,24 @@ describe("crash durability (backend kill -9 under concurrent writers)", () => {
           createAckedWriter(i, { client: clientFor(backend.url, protocols[i % 2]), rng: rng.fork(), callTimeoutMs: 10_000, recoverTimeoutMs: 40_000 }),
         );
         runs = writers.map((w) => w.run(stop.signal));
+        const acked = () => writers.reduce((n, w) => n + w.stats.acked, 0);
 
         const storeViolations: string[] = [];
         const ackedAtKill: number[] = [];
         for (let cycle = 1; cycle <= CYCLES; cycle++) {
           await sleep(rng.int(400, 1200));
           await backend.kill9();
-          ackedAtKill.push(writers.reduce((n, w) => n + w.stats.acked, 0));
+          ackedAtKill.push(acked());
           const check = await checkStoreFile(storePath);
           for (const v of check.violations) storeViolations.push(`after kill ${cycle} (store rv ${check.rv}): ${v}`);
           await backend.start();
+          // The next kill only after the writers got answers from this incarnation (not vacuous).
+          const before = ackedAtKill.at(-1)!;
+          const until = Date.now() + 20_000;
+          while (acked() <= before) {
+            if (Date.now() > until) throw new Error(`no write was acknowledged within 20 s of restart ${cycle}`);
+            await sleep(50);
+          }
         }
         await sleep(500);
         stop.abort();
