@@ -187,7 +187,7 @@ export function createBackendClient(endpoint: string, observe?: CallObserver, tr
       } catch (e) {
         const code = (e as { code?: number }).code;
         observe?.(method, code === undefined ? "internal" : codeName(code), (performance.now() - start) / 1000);
-        if (code === Code.DeadlineExceeded) throw deadlineError(method, ms);
+        if (code === Code.DeadlineExceeded) throw deadlineError(method, ms, ms < timeoutMs);
         throw e;
       }
     };

@@ -35,10 +35,11 @@ export function callTimeoutMs(perCallMs: number, deadlineAt: number | undefined,
  * The error thrown when a call to `method` did not finish within `ms`. Reads say that the backend did
  * not answer; writes use kube-apiserver's wording ("request did not complete within requested
  * timeout") and add that the write may or may not have been applied, so a client re-reads before it
- * retries.
+ * retries. `byRequest`: the request's own `?timeout=` set the deadline, not the configured one.
  */
-export function deadlineError(method: string, ms: number): ConnectError {
-  const waited = `the backend did not answer within ${formatDuration(ms)}`;
+export function deadlineError(method: string, ms: number, byRequest = false): ConnectError {
+  // When `?timeout=` cut the call short, the time left is an odd number; name the cause instead.
+  const waited = `the backend did not answer within ${byRequest ? "the request's timeout" : formatDuration(ms)}`;
   const message = WRITES.has(method)
     ? `Timeout: request did not complete within requested timeout - ${waited}; the ${method} may or may not have been applied: read the object before retrying`
     : `Timeout: ${waited}`;
