@@ -86,7 +86,7 @@ export const statusError = {
 /**
  * Maps anything thrown while serving a request to a Status. Backend codes: NotFound→404,
  * AlreadyExists→409 AlreadyExists, InvalidArgument→422 Invalid (with causes from ValidationDetails)
- * or 400, Aborted→409 Conflict, FailedPrecondition→409 Conflict, OutOfRange→410 Expired,
+ * or 400, Aborted→409 Conflict (503 when it is a reset connection), FailedPrecondition→409 Conflict, OutOfRange→410 Expired,
  * Unavailable/Canceled→503, DeadlineExceeded→504 Timeout (the message, from `deadlineError`, says
  * whether a write's outcome is unknown), ResourceExhausted (the backend's store is full)→500 as
  * kube-apiserver answers for a full etcd ("etcdserver: mvcc: database space exceeded"; Kubernetes
@@ -111,6 +111,12 @@ export function toStatus(e: unknown, target: { kind: string; plural: string; nam
         return statusBody(400, "BadRequest", msg);
       }
       case Code.Aborted:
+        // connect-node reports a reset connection (ECONNRESET, a destroyed stream) as Aborted with
+        // the socket error as its cause; the backend's own Aborted (a stale resourceVersion)
+        // arrives without one. A lost connection is not a conflict: retrying is right, and for a
+        // write the outcome is unknown.
+        if (e.cause instanceof Error) return statusBody(503, "ServiceUnavailable", `backend connection lost: ${msg} (a write's outcome is unknown)`);
+        return statusBody(409, "Conflict", msg, t);
       case Code.FailedPrecondition:
         return statusBody(409, "Conflict", msg, t);
       case Code.OutOfRange:
