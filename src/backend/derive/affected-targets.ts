@@ -17,12 +17,14 @@
 import { KINDS } from "../../kinds/kind-table.ts";
 import { jsonEqual, type KubeObject } from "../../kinds/model.ts";
 import { bindingMembership, specMemberships } from "../../kinds/validation/address-group-membership.ts";
-import { asArray, readPath } from "../../kinds/validation/json-access.ts";
+import { readPath } from "../../kinds/validation/json-access.ts";
 import { splitKey } from "../../kinds/validation/object-key.ts";
-import { refKey } from "../../kinds/validation/references.ts";
 import type { StateView } from "../../kinds/validation/state-view.ts";
 import type { DeriveContext } from "./derive-context.ts";
 import { analyzeRule } from "./rule-combinations.ts";
+import { storedRuleRefs } from "./rule-refs.ts";
+
+export { storedRuleRefs };
 
 /** One changed object: its committed version and its version after the batch (undefined: absent). */
 export interface Change {
@@ -64,12 +66,6 @@ const INPUTS: Readonly<Record<string, readonly (readonly string[])[]>> = {
   AddressGroupBindingPolicy: [],
   IEAgAgRule: [],
 };
-
-/** Names of the generated rules a stored RuleS2S says it contributes to. */
-export function storedRuleRefs(rule: KubeObject | undefined): string[] {
-  const refs = asArray(readPath(rule, ["status", "ieAgAgRuleRefs"])) ?? [];
-  return refs.map((r) => refKey(r)).filter((k): k is string => k !== undefined);
-}
 
 export function affectedTargets(changes: readonly Change[], ctx: DeriveContext, committed: StateView): Targets {
   const t = emptyTargets();

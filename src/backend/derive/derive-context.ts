@@ -1,13 +1,11 @@
 /**
  * Memoised reads over one state (a batch's overlay, or a whole store) shared by every derivation of
  * one pass. Derivations ask questions such as "which Services are in AddressGroup X" or "which
- * RuleS2S reference Service Y" many times per pass; each answer is computed once per pass, and
- * each index is built only when first needed, by one lean scan of the kinds it covers:
- *
- * - a Service's own groups need only the Service and the bindings (no scan of all Services), which
- *   is what the per-write derivation of Services and RuleS2S asks;
- * - the members of a group need every Service's `spec.addressGroups` (one scan per pass);
- * - the referrers of an object need the kinds whose kind-table refs point at its kind.
+ * RuleS2S reference Service Y" many times per pass; each answer is computed once per pass from the
+ * state's reference indexes (state-lookup.ts), so its cost is the size of the answer, not of the
+ * store: a Service's groups need only the Service and the bindings naming it, the members of a
+ * group only the Services and bindings naming the group, the referrers of an object only the
+ * objects whose kind-table refs name it.
  *
  * A context must not outlive the state it was built on: derived writes never change the inputs
  * (specs and bindings) it caches, which is what makes reuse within one pass safe.
@@ -15,9 +13,8 @@
 import { KINDS } from "../../kinds/kind-table.ts";
 import type { KubeObject } from "../../kinds/model.ts";
 import { bindingMembership, specMemberships, type Membership } from "../../kinds/validation/address-group-membership.ts";
-import { asArray, readPath } from "../../kinds/validation/json-access.ts";
 import { splitKey } from "../../kinds/validation/object-key.ts";
-import { refKey } from "../../kinds/validation/references.ts";
+import { findBy, refIndex } from "../../kinds/validation/state-lookup.ts";
 import type { StateView } from "../../kinds/validation/state-view.ts";
 import { servicePortsOf, type ServicePorts } from "./service-port-ranges.ts";
 
@@ -30,6 +27,12 @@ export interface GroupMembership {
 
 export interface DeriveContext {
   readonly state: StateView;
+  /**
+   * True for a full recomputation (reconcile, deriveAll): derivations then work from scans of the
+   * whole state, independent of the write path's indexes and of derived fields, which keeps
+   * deriveAll a trustworthy oracle for the incremental step.
+   */
+  readonly wholeState: boolean;
   get(kind: string, key: string): KubeObject | undefined;
   /** Memberships of a Service (spec and binding), sorted by group key then source. */
   groupsOfService(serviceKey: string): GroupMembership[];
@@ -50,25 +53,10 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
-}
+/** Kinds whose kind-table refs point at each kind: who can refer to an object of it. */
+const REFERRING_KINDS = new Map(KINDS.map((t) => [t.kind, KINDS.filter((k) => k.refs.some((r) => r.kind === t.kind)).map((k) => k.kind)]));
 
-/** The keys of the references at a kind-table ref path (one reference or a list of them). */
-function refKeysAt(obj: unknown, path: readonly string[]): string[] {
-  const value = readPath(obj, path);
-  const list = asArray(value) ?? (value === undefined || value === null ? [] : [value]);
-  const out: string[] = [];
-  for (const v of list) {
-    const k = refKey(v);
-    if (k) out.push(k);
-  }
-  return out;
-}
-
-export function createDeriveContext(state: StateView): DeriveContext {
+export function createDeriveContext(state: StateView, wholeState = false): DeriveContext {
   const slots = new Map<string, unknown>();
   const memo = <T>(slot: string, compute: () => T): T => {
     if (!slots.has(slot)) slots.set(slot, compute());
@@ -78,46 +66,26 @@ export function createDeriveContext(state: StateView): DeriveContext {
     const id = splitKey(key);
     return id ? state.get(kind, id.namespace, id.name) : undefined;
   };
-  const bindings = () =>
-    memo("bindings", () => {
-      const byService = new Map<string, Membership[]>();
-      const byGroup = new Map<string, Membership[]>();
-      for (const b of state.list("AddressGroupBinding")) {
+  /** Memberships that bindings naming `key` (a Service or an AddressGroup) give. */
+  const bindingsNaming = (target: "Service" | "AddressGroup", key: string): Membership[] =>
+    memo(`bindings:${target}:${key}`, () => {
+      const out: Membership[] = [];
+      for (const b of findBy(state, "AddressGroupBinding", refIndex("AddressGroupBinding", target), key)) {
         const m = bindingMembership(b);
-        if (!m) continue;
-        push(byService, m.serviceKey, m);
-        push(byGroup, m.agKey, m);
+        if (m && (target === "Service" ? m.serviceKey : m.agKey) === key) out.push(m);
       }
-      return { byService, byGroup };
-    });
-  const specMembersByGroup = () =>
-    memo("specMembers", () => {
-      const byGroup = new Map<string, string[]>();
-      for (const svc of state.list("Service")) for (const m of specMemberships(svc)) push(byGroup, m.agKey, m.serviceKey);
-      return byGroup;
-    });
-  const referrerIndex = (target: string) =>
-    memo(`referrers:${target}`, () => {
-      const index = new Map<string, [string, KubeObject][]>();
-      for (const kind of KINDS) {
-        const paths = kind.refs.filter((r) => r.kind === target).map((r) => r.path);
-        if (paths.length === 0) continue;
-        for (const obj of state.list(kind.kind)) {
-          const keys = new Set(paths.flatMap((p) => refKeysAt(obj, p)));
-          for (const k of keys) push(index, k, [kind.kind, obj] as [string, KubeObject]);
-        }
-      }
-      return index;
+      return out;
     });
   const ports = new Map<string, ServicePorts>();
 
   return {
     state,
+    wholeState,
     get,
     groupsOfService(serviceKey) {
       return memo(`groups:${serviceKey}`, () => {
         const svc = get("Service", serviceKey);
-        const memberships = [...(svc ? specMemberships(svc) : []), ...(bindings().byService.get(serviceKey) ?? [])];
+        const memberships = [...(svc ? specMemberships(svc) : []), ...bindingsNaming("Service", serviceKey)];
         const out: GroupMembership[] = [];
         const seen = new Set<string>();
         for (const m of memberships) {
@@ -131,8 +99,11 @@ export function createDeriveContext(state: StateView): DeriveContext {
     },
     servicesInGroup(groupKey) {
       return memo(`members:${groupKey}`, () => {
-        const keys = new Set(specMembersByGroup().get(groupKey) ?? []);
-        for (const m of bindings().byGroup.get(groupKey) ?? []) keys.add(m.serviceKey);
+        const keys = new Set<string>();
+        for (const svc of findBy(state, "Service", refIndex("Service", "AddressGroup"), groupKey)) {
+          for (const m of specMemberships(svc)) if (m.agKey === groupKey) keys.add(m.serviceKey);
+        }
+        for (const m of bindingsNaming("AddressGroup", groupKey)) keys.add(m.serviceKey);
         return [...keys].sort(cmp);
       });
     },
@@ -142,10 +113,12 @@ export function createDeriveContext(state: StateView): DeriveContext {
       return p;
     },
     rulesOfService(serviceKey) {
-      return referrerIndex("Service").get(serviceKey)?.filter(([k]) => k === "RuleS2S").map(([, o]) => o) ?? [];
+      return memo(`rules:${serviceKey}`, () => findBy(state, "RuleS2S", refIndex("RuleS2S", "Service"), serviceKey));
     },
     referrers(kind, key) {
-      return referrerIndex(kind).get(key) ?? [];
+      return memo(`referrers:${kind}:${key}`, () =>
+        (REFERRING_KINDS.get(kind) ?? []).flatMap((k) => findBy(state, k, refIndex(k, kind), key).map((o) => [k, o] as [string, KubeObject])),
+      );
     },
     memo,
   };

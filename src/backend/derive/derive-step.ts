@@ -169,7 +169,7 @@ export function createDeriveStep(): DeriveStep {
       applyTargets(affectedTargets(changes, ctx, committed), ctx, sink);
     },
     reconcile(sink) {
-      const ctx = createDeriveContext(sink.state);
+      const ctx = createDeriveContext(sink.state, true);
       applyTargets(allTargets(ctx), ctx, sink);
     },
   };

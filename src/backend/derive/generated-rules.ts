@@ -16,6 +16,9 @@ import { invalid } from "../engine/engine-error.ts";
 import { cmp, type DeriveContext } from "./derive-context.ts";
 import type { RuleCombination } from "./generated-rule-name.ts";
 import { analyzeRule, type Contribution } from "./rule-combinations.ts";
+import { storedRuleRefs } from "./rule-refs.ts";
+import { findBy } from "../../kinds/validation/state-lookup.ts";
+import type { IndexSpec } from "../../kinds/validation/state-view.ts";
 import { normalizeRanges } from "./service-port-ranges.ts";
 
 export const GENERATED_LABEL = "netguard.sgroups.io/generated-from";
@@ -61,9 +64,42 @@ function generatedIndex(ctx: DeriveContext): GeneratedIndex {
   });
 }
 
+/** RuleS2S indexed by the generated rules their `status.ieAgAgRuleRefs` name. */
+const RULE_REFS_INDEX: IndexSpec = { name: "ieAgAgRuleRefs", keys: storedRuleRefs };
+
+/**
+ * The contributions to generated object `key` alone, for the write path: its contributors are the
+ * RuleS2S whose `ieAgAgRuleRefs` name it. By the time generated rules are derived, every rule the
+ * batch affects has had its refs recomputed (RuleS2S precede IEAgAgRule in kind-table order) and
+ * an unaffected rule's refs are current by definition, so the index finds them all — at the cost
+ * of the contributors, not of every RuleS2S of the store.
+ */
+function draftOf(ctx: DeriveContext, key: string): GeneratedIndex {
+  return ctx.memo(`draft:${key}`, () => {
+    const drafts = new Map<string, GeneratedRuleDraft>();
+    const collisions = new Map<string, Set<string>>();
+    const rules = findBy(ctx.state, "RuleS2S", RULE_REFS_INDEX, key).sort((a, b) =>
+      cmp(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`),
+    );
+    for (const rule of rules) {
+      for (const c of analyzeRule(ctx, rule).contributions) {
+        if (`${c.namespace}/${c.name}` !== key) continue;
+        const d = drafts.get(key);
+        if (!d) drafts.set(key, { namespace: c.namespace, name: c.name, combination: c.combination, contributions: [c] });
+        else {
+          d.contributions.push(c);
+          if (d.contributions[0]!.comboKey !== c.comboKey) collisions.set(key, new Set(d.contributions.map((x) => x.comboKey)));
+        }
+      }
+    }
+    for (const d of drafts.values()) d.contributions.sort((a, b) => cmp(a.ruleKey, b.ruleKey));
+    return { drafts, collisions };
+  });
+}
+
 /** The draft for generated object `key` ("ns/name"), or undefined when nothing contributes to it. */
 export function generatedRuleDraft(ctx: DeriveContext, key: string): GeneratedRuleDraft | undefined {
-  const index = generatedIndex(ctx);
+  const index = ctx.wholeState ? generatedIndex(ctx) : draftOf(ctx, key);
   const clash = index.collisions.get(key);
   if (clash) {
     const combos = [...clash].sort(cmp);

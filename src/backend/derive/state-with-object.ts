@@ -5,6 +5,7 @@
  * come from its *new* `spec.addressGroups`.
  */
 import type { KubeObject } from "../../kinds/model.ts";
+import { findBy } from "../../kinds/validation/state-lookup.ts";
 import type { StateView } from "../../kinds/validation/state-view.ts";
 
 export function stateWithObject(base: StateView, kind: string, obj: KubeObject): StateView {
@@ -19,6 +20,14 @@ export function stateWithObject(base: StateView, kind: string, obj: KubeObject):
       }
       for (const o of base.list(k)) if (!isSelf(o)) yield o;
       yield obj;
+    },
+    *lookup(k, index, value) {
+      if (k !== kind) {
+        yield* findBy(base, k, index, value);
+        return;
+      }
+      for (const o of findBy(base, k, index, value)) if (!isSelf(o)) yield o;
+      if (index.keys(obj).includes(value)) yield obj;
     },
   };
 }

@@ -1,12 +1,16 @@
 /**
  * The current objects, in memory, per kind and key. The durable store is the authority; this index
  * is loaded from it at start and updated only after a commit succeeds, so readers (List, Get, watch
- * snapshots) see exactly the committed state at `rv`.
+ * snapshots) see exactly the committed state at `rv`. Secondary indexes (secondary-indexes.ts)
+ * answer the validation and derive lookups without scanning a kind.
  */
 import { objectKey, type KubeObject } from "../../kinds/model.ts";
-import type { StateView } from "../../kinds/validation/state-view.ts";
+import { findBy } from "../../kinds/validation/state-lookup.ts";
+import type { IndexSpec, StateView } from "../../kinds/validation/state-view.ts";
+import { createSecondaryIndexes } from "./secondary-indexes.ts";
 
 export interface ObjectIndex extends StateView {
+  lookup(kind: string, index: IndexSpec, value: string): Iterable<KubeObject>;
   set(kind: string, obj: KubeObject): void;
   remove(kind: string, namespace: string, name: string): void;
   /** Objects of a kind sorted by namespace, then name. */
@@ -22,11 +26,25 @@ export function createObjectIndex(kinds: readonly string[]): ObjectIndex {
     if (!m) throw new Error(`unknown kind ${kind}`);
     return m;
   };
+  const indexes = createSecondaryIndexes();
   return {
     get: (kind, ns, name) => mapOf(kind).get(objectKey(ns, name)),
     list: (kind) => mapOf(kind).values(),
-    set: (kind, obj) => void mapOf(kind).set(objectKey(obj.metadata.namespace, obj.metadata.name), obj),
-    remove: (kind, ns, name) => void mapOf(kind).delete(objectKey(ns, name)),
+    *lookup(kind, index, value) {
+      const m = mapOf(kind);
+      const keys = indexes.find(kind, index, value, () => m.entries());
+      if (keys) for (const k of keys) yield m.get(k)!;
+    },
+    set: (kind, obj) => {
+      const key = objectKey(obj.metadata.namespace, obj.metadata.name);
+      mapOf(kind).set(key, obj);
+      indexes.update(kind, key, obj);
+    },
+    remove: (kind, ns, name) => {
+      const key = objectKey(ns, name);
+      mapOf(kind).delete(key);
+      indexes.update(kind, key, undefined);
+    },
     sorted: (kind) =>
       [...mapOf(kind).values()].sort((a, b) =>
         a.metadata.namespace === b.metadata.namespace
@@ -42,17 +60,22 @@ export function createObjectIndex(kinds: readonly string[]): ObjectIndex {
  * see earlier objects of the same batch (e.g. a Sync that creates a group and its binding).
  */
 export interface Overlay extends StateView {
+  lookup(kind: string, index: IndexSpec, value: string): Iterable<KubeObject>;
   put(kind: string, obj: KubeObject): void;
   drop(kind: string, namespace: string, name: string): void;
 }
 
 export function createOverlay(base: StateView): Overlay {
   const pending = new Map<string, Map<string, KubeObject | null>>();
+  const pendingIndexes = createSecondaryIndexes();
   const pend = (kind: string) => {
     let m = pending.get(kind);
     if (!m) pending.set(kind, (m = new Map()));
     return m;
   };
+  function* livePending(m: Map<string, KubeObject | null>): Iterable<[string, KubeObject]> {
+    for (const [k, o] of m) if (o) yield [k, o];
+  }
   return {
     get(kind, ns, name) {
       const p = pending.get(kind)?.get(objectKey(ns, name));
@@ -72,7 +95,25 @@ export function createOverlay(base: StateView): Overlay {
       }
       if (p) for (const o of p.values()) if (o) yield o;
     },
-    put: (kind, obj) => void pend(kind).set(objectKey(obj.metadata.namespace, obj.metadata.name), obj),
-    drop: (kind, ns, name) => void pend(kind).set(objectKey(ns, name), null),
+    /** Committed answers the batch has not replaced, then the batch's own (both indexed). */
+    *lookup(kind, index, value) {
+      const p = pending.get(kind);
+      for (const o of findBy(base, kind, index, value)) {
+        if (!p?.has(objectKey(o.metadata.namespace, o.metadata.name))) yield o;
+      }
+      if (!p || p.size === 0) return;
+      const keys = pendingIndexes.find(kind, index, value, () => livePending(p));
+      if (keys) for (const k of keys) yield p.get(k)!;
+    },
+    put: (kind, obj) => {
+      const key = objectKey(obj.metadata.namespace, obj.metadata.name);
+      pend(kind).set(key, obj);
+      pendingIndexes.update(kind, key, obj);
+    },
+    drop: (kind, ns, name) => {
+      const key = objectKey(ns, name);
+      pend(kind).set(key, null);
+      pendingIndexes.update(kind, key, undefined);
+    },
   };
 }

@@ -4,7 +4,7 @@
  * Service/AddressGroup pair; and it is in use while a binding for that pair relies on it.
  */
 import { bindingMembership } from "./address-group-membership.ts";
-import { servicePairKey } from "./address-group-binding-rules.ts";
+import { objectsForPair, servicePairKey } from "./address-group-binding-rules.ts";
 import type { KindRules } from "./kind-rules.ts";
 import { keyOfObject } from "./object-identity.ts";
 import type { StateView } from "./state-view.ts";
@@ -13,8 +13,7 @@ function policyUsers(obj: unknown, state: StateView): string[] {
   const pair = servicePairKey(obj);
   if (!pair) return [];
   const out: string[] = [];
-  for (const binding of state.list("AddressGroupBinding")) {
-    if (servicePairKey(binding) !== pair) continue;
+  for (const binding of objectsForPair(state, "AddressGroupBinding", pair)) {
     const m = bindingMembership(binding)!;
     out.push(
       `AddressGroupBindingPolicy ${keyOfObject(obj) ?? "?"} is in use by AddressGroupBinding ${keyOfObject(binding) ?? "?"} ` +

@@ -5,14 +5,16 @@
  * in); a group belongs to one Service only — not to a Service that lists it in spec, and not to a
  * second bound Service; and the Service's ports must not overlap the group's other members.
  */
+import type { KubeObject } from "../model.ts";
 import { violation, type FieldViolation } from "../violations.ts";
-import { allMemberships } from "./address-group-membership.ts";
+import { membershipsOfGroup } from "./address-group-membership.ts";
 import { describeGroupClash, groupPortClashes } from "./group-port-overlap.ts";
 import { readPath } from "./json-access.ts";
 import type { KindRules } from "./kind-rules.ts";
 import { keyOfObject, namespaceOfObject } from "./object-identity.ts";
 import { refIdentity, refKey, refKeyAt } from "./references.ts";
 import { servicePortEntries } from "./service-ports.ts";
+import { byObjectKey, findBy, singleKeyIndex } from "./state-lookup.ts";
 import type { StateView } from "./state-view.ts";
 
 /** "service|addressGroup" key shared by bindings and binding policies. */
@@ -22,12 +24,17 @@ export function servicePairKey(obj: unknown): string | undefined {
   return svc && ag ? `${svc}|${ag}` : undefined;
 }
 
+/** Bindings and binding policies indexed by their Service/AddressGroup pair. */
+export const SERVICE_PAIR_INDEX = singleKeyIndex("servicePair", servicePairKey);
+
+/** Objects of `kind` (bindings or policies) for exactly this Service/AddressGroup pair, sorted. */
+export function objectsForPair(state: StateView, kind: string, pair: string): KubeObject[] {
+  return byObjectKey(findBy(state, kind, SERVICE_PAIR_INDEX, pair));
+}
+
 /** True when a policy in the AddressGroup's namespace allows exactly this Service into this group. */
 function policyAllows(state: StateView, agNamespace: string, pair: string): boolean {
-  for (const policy of state.list("AddressGroupBindingPolicy")) {
-    if (namespaceOfObject(policy) === agNamespace && servicePairKey(policy) === pair) return true;
-  }
-  return false;
+  return objectsForPair(state, "AddressGroupBindingPolicy", pair).some((policy) => namespaceOfObject(policy) === agNamespace);
 }
 
 function validateBindingWrite(obj: unknown, state: StateView): FieldViolation[] {
@@ -52,9 +59,8 @@ function validateBindingWrite(obj: unknown, state: StateView): FieldViolation[] 
   }
 
   const selfKey = keyOfObject(obj);
-  const memberships = allMemberships(state).filter((m) => !(m.via === "binding" && m.bindingKey === selfKey));
-  for (const m of memberships) {
-    if (m.agKey !== agKey) continue;
+  const membersOf = (key: string) => membershipsOfGroup(state, key).filter((m) => !(m.via === "binding" && m.bindingKey === selfKey));
+  for (const m of membersOf(agKey)) {
     if (m.via === "spec") {
       out.push(violation.forbidden("spec.addressGroupRef", `AddressGroup ${agKey} already belongs to Service ${m.serviceKey} via spec.addressGroups`));
     } else if (m.serviceKey !== svcKey) {
@@ -69,7 +75,7 @@ function validateBindingWrite(obj: unknown, state: StateView): FieldViolation[] 
 
   const service = state.get("Service", svc.namespace, svc.name);
   if (service) {
-    for (const clash of groupPortClashes(svcKey, servicePortEntries(service), [agKey], memberships, state)) {
+    for (const clash of groupPortClashes(svcKey, servicePortEntries(service), [agKey], membersOf, state)) {
       out.push(violation.invalid("spec.serviceRef", `Service ${svcKey} ${clash.mine.field}: ${describeGroupClash(clash)}`));
     }
   }

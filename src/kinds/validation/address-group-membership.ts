@@ -2,11 +2,13 @@
  * Which Services are in which AddressGroups. A Service joins a group either directly, by listing it
  * in `spec.addressGroups` (source "spec"), or through an AddressGroupBinding (source "binding").
  * Ownership and port-overlap rules of Services, bindings and deletes all need this relation, so it
- * is computed in one place from the state.
+ * is computed in one place from the state — per group or per Service, through the state's
+ * reference indexes, never by walking every Service and binding.
  */
 import { keyOfObject } from "./object-identity.ts";
 import { asArray, readPath } from "./json-access.ts";
 import { refKey, refKeyAt } from "./references.ts";
+import { byObjectKey, findBy, refIndex } from "./state-lookup.ts";
 import type { StateView } from "./state-view.ts";
 
 /** One Service-in-AddressGroup registration. */
@@ -65,13 +67,28 @@ function computeBindingMembership(binding: object): Membership | undefined {
   return { serviceKey, agKey, via: "binding", bindingKey: keyOfObject(binding) };
 }
 
-/** Every membership in the state: all Services' spec lists plus all bindings. */
-export function allMemberships(state: StateView): Membership[] {
+/**
+ * Every membership of AddressGroup `agKey`: Services listing it in their spec (sorted by Service),
+ * then bindings into it (sorted by binding).
+ */
+export function membershipsOfGroup(state: StateView, agKey: string): Membership[] {
   const out: Membership[] = [];
-  for (const svc of state.list("Service")) out.push(...specMemberships(svc));
-  for (const b of state.list("AddressGroupBinding")) {
+  for (const svc of byObjectKey(findBy(state, "Service", refIndex("Service", "AddressGroup"), agKey))) {
+    for (const m of specMemberships(svc)) if (m.agKey === agKey) out.push(m);
+  }
+  for (const b of byObjectKey(findBy(state, "AddressGroupBinding", refIndex("AddressGroupBinding", "AddressGroup"), agKey))) {
     const m = bindingMembership(b);
-    if (m) out.push(m);
+    if (m?.agKey === agKey) out.push(m);
+  }
+  return out;
+}
+
+/** The memberships that bindings give Service `serviceKey` (sorted by binding). */
+export function bindingMembershipsOfService(state: StateView, serviceKey: string): Membership[] {
+  const out: Membership[] = [];
+  for (const b of byObjectKey(findBy(state, "AddressGroupBinding", refIndex("AddressGroupBinding", "Service"), serviceKey))) {
+    const m = bindingMembership(b);
+    if (m?.serviceKey === serviceKey) out.push(m);
   }
   return out;
 }

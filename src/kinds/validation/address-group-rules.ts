@@ -5,7 +5,7 @@
  * Terminating until then. IEAgAgRules naming it do not hold it: they are deleted with it.
  */
 import { violation, type FieldViolation } from "../violations.ts";
-import { allMemberships, describeVia } from "./address-group-membership.ts";
+import { describeVia, membershipsOfGroup } from "./address-group-membership.ts";
 import { RULE_ACTIONS } from "./domain-values.ts";
 import { child, item } from "./field-path.ts";
 import { checkEnum, checkOptionalBool, checkOptionalList } from "./field-checks.ts";
@@ -29,9 +29,7 @@ function validateHosts(spec: JsonRecord): FieldViolation[] {
 function addressGroupUsers(obj: unknown, state: StateView): string[] {
   const key = keyOfObject(obj);
   if (!key) return [];
-  return allMemberships(state)
-    .filter((m) => m.agKey === key)
-    .map((m) => `AddressGroup ${key} is used by Service ${m.serviceKey} ${describeVia(m)}`);
+  return membershipsOfGroup(state, key).map((m) => `AddressGroup ${key} is used by Service ${m.serviceKey} ${describeVia(m)}`);
 }
 
 /** AddressGroup: see the file comment. */

@@ -16,20 +16,20 @@ export interface GroupPortClash extends PortClash {
 }
 
 /**
- * Clashes between `ports` (of Service `serviceKey`) and every other Service that `memberships` place
+ * Clashes between `ports` (of Service `serviceKey`) and every other Service that `membersOf` places
  * in one of `agKeys`. The other Services' ports are read from `state`.
  */
 export function groupPortClashes(
   serviceKey: string,
   ports: readonly ServicePortEntry[],
   agKeys: Iterable<string>,
-  memberships: readonly Membership[],
+  membersOf: (agKey: string) => readonly Membership[],
   state: StateView,
 ): GroupPortClash[] {
   if (ports.length === 0) return [];
   const out: GroupPortClash[] = [];
   for (const agKey of new Set(agKeys)) {
-    const others = new Set(memberships.filter((m) => m.agKey === agKey && m.serviceKey !== serviceKey).map((m) => m.serviceKey));
+    const others = new Set(membersOf(agKey).filter((m) => m.serviceKey !== serviceKey).map((m) => m.serviceKey));
     for (const otherKey of [...others].sort()) {
       const id = splitKey(otherKey);
       const other = id && state.get("Service", id.namespace, id.name);

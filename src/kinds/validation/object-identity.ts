@@ -24,10 +24,3 @@ export function isSameObject(self: unknown, other: unknown): boolean {
   const a = keyOfObject(self);
   return a !== undefined && a === keyOfObject(other);
 }
-
-/** Objects of a kind from a listing, without the one being written. */
-export function othersOf(self: unknown, objects: Iterable<unknown>): unknown[] {
-  const out: unknown[] = [];
-  for (const o of objects) if (!isSameObject(self, o)) out.push(o);
-  return out;
-}

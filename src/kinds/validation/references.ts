@@ -47,6 +47,18 @@ export function allRefs(obj: unknown, refs: readonly RefField[]): LocatedRef[] {
   return refs.flatMap((r) => refsAt(obj, r));
 }
 
+/** The keys of the usable references at a path holding one reference or a list of them. */
+export function refKeysAt(obj: unknown, path: readonly string[]): string[] {
+  const value = readPath(obj, path);
+  const list = asArray(value) ?? (value === undefined || value === null ? [] : [value]);
+  const out: string[] = [];
+  for (const v of list) {
+    const k = refKey(v);
+    if (k) out.push(k);
+  }
+  return out;
+}
+
 /** The key of the single reference at a dotted path such as "spec.serviceRef". */
 export function refKeyAt(obj: unknown, path: readonly string[]): string | undefined {
   return refKey(readPath(obj, path));

@@ -6,13 +6,15 @@
 import type { KindRules } from "./kind-rules.ts";
 import { keyOfObject } from "./object-identity.ts";
 import { refKeyAt } from "./references.ts";
+import { byObjectKey, findBy, refIndex } from "./state-lookup.ts";
 import type { StateView } from "./state-view.ts";
 
 function aliasUsers(obj: unknown, state: StateView): string[] {
   const key = keyOfObject(obj);
   if (!key) return [];
   const out: string[] = [];
-  for (const rule of state.list("RuleS2S")) {
+  // rules reference Services by kind-table; an alias is found by its key among those references
+  for (const rule of byObjectKey(findBy(state, "RuleS2S", refIndex("RuleS2S", "Service"), key))) {
     for (const path of ["serviceLocalRef", "serviceRef"]) {
       if (refKeyAt(rule, ["spec", path]) === key) {
         out.push(`ServiceAlias ${key} is referenced by RuleS2S ${keyOfObject(rule) ?? "?"} (spec.${path})`);

@@ -6,7 +6,7 @@
  * gone); upstream's Sync Delete also refuses a Service that still lists groups of its own.
  */
 import { violation, type FieldViolation } from "../violations.ts";
-import { allMemberships, bindingMembership, specMemberships, type Membership } from "./address-group-membership.ts";
+import { bindingMembership, bindingMembershipsOfService, membershipsOfGroup, specMemberships, type Membership } from "./address-group-membership.ts";
 import { child, item } from "./field-path.ts";
 import { MAX_DESCRIPTION, PROTOCOLS } from "./domain-values.ts";
 import { checkEnum, checkOptionalList, checkOptionalString, checkPortString } from "./field-checks.ts";
@@ -17,6 +17,7 @@ import { keyOfObject } from "./object-identity.ts";
 import { findOverlap, findSelfOverlap } from "./port-syntax.ts";
 import { refKey, refKeyAt } from "./references.ts";
 import { describeRange, servicePortEntries } from "./service-ports.ts";
+import { byObjectKey, findBy, refIndex } from "./state-lookup.ts";
 import type { StateView } from "./state-view.ts";
 
 function validateIngressPorts(spec: JsonRecord): FieldViolation[] {
@@ -81,13 +82,13 @@ function validateServiceWrite(obj: unknown, state: StateView): FieldViolation[] 
   const serviceKey = keyOfObject(obj);
   if (!serviceKey) return [];
   // This Service's stored spec list is replaced by the one being written.
-  const memberships = allMemberships(state).filter((m) => !(m.via === "spec" && m.serviceKey === serviceKey));
+  const membersOf = (agKey: string) => membershipsOfGroup(state, agKey).filter((m) => !(m.via === "spec" && m.serviceKey === serviceKey));
   const out: FieldViolation[] = [];
 
   (asArray(readPath(obj, ["spec", "addressGroups"])) ?? []).forEach((ref, i) => {
     const agKey = refKey(ref);
     if (!agKey) return;
-    const bound = memberships.find((m) => m.via === "binding" && m.agKey === agKey);
+    const bound = membersOf(agKey).find((m) => m.via === "binding");
     if (bound) {
       out.push(
         violation.forbidden(
@@ -100,9 +101,9 @@ function validateServiceWrite(obj: unknown, state: StateView): FieldViolation[] 
 
   const ownGroups = [
     ...specMemberships(obj).map((m) => m.agKey),
-    ...memberships.filter((m) => m.via === "binding" && m.serviceKey === serviceKey).map((m) => m.agKey),
+    ...bindingMembershipsOfService(state, serviceKey).map((m) => m.agKey),
   ];
-  for (const clash of groupPortClashes(serviceKey, servicePortEntries(obj), ownGroups, memberships, state)) {
+  for (const clash of groupPortClashes(serviceKey, servicePortEntries(obj), ownGroups, membersOf, state)) {
     out.push(violation.invalid(clash.mine.field, describeGroupClash(clash, serviceKey)));
   }
   return out;
@@ -112,14 +113,15 @@ function serviceUsers(obj: unknown, state: StateView): string[] {
   const key = keyOfObject(obj);
   if (!key) return [];
   const out: string[] = [];
-  for (const alias of state.list("ServiceAlias")) {
+  const referrers = (kind: string) => byObjectKey(findBy(state, kind, refIndex(kind, "Service"), key));
+  for (const alias of referrers("ServiceAlias")) {
     if (refKeyAt(alias, ["spec", "serviceRef"]) === key) out.push(`Service ${key} is referenced by ServiceAlias ${keyOfObject(alias) ?? "?"}`);
   }
-  for (const binding of state.list("AddressGroupBinding")) {
+  for (const binding of referrers("AddressGroupBinding")) {
     const m: Membership | undefined = bindingMembership(binding);
     if (m?.serviceKey === key) out.push(`Service ${key} is bound to AddressGroup ${m.agKey} by AddressGroupBinding ${m.bindingKey ?? "?"}`);
   }
-  for (const rule of state.list("RuleS2S")) {
+  for (const rule of referrers("RuleS2S")) {
     for (const path of ["serviceLocalRef", "serviceRef"]) {
       if (refKeyAt(rule, ["spec", path]) === key) {
         out.push(`Service ${key} is referenced by RuleS2S ${keyOfObject(rule) ?? "?"} (spec.${path})`);

@@ -6,8 +6,10 @@
  */
 import type { KindDescriptor } from "../kind-table.ts";
 import { violation, type FieldViolation } from "../violations.ts";
-import { keyOfObject, othersOf } from "./object-identity.ts";
-import type { StateView } from "./state-view.ts";
+import type { KubeObject } from "../model.ts";
+import { isSameObject, keyOfObject } from "./object-identity.ts";
+import { findBy, singleKeyIndex } from "./state-lookup.ts";
+import type { IndexSpec, StateView } from "./state-view.ts";
 
 /** How a kind defines duplicates. */
 export interface UniquenessRule {
@@ -19,12 +21,20 @@ export interface UniquenessRule {
   describe: string;
 }
 
-/** FieldValueDuplicate when another object of the same kind has the same key. */
+/** Each rule's index (a kind has at most one uniqueness rule, so one name serves all kinds). */
+const indexes = new WeakMap<UniquenessRule, IndexSpec>();
+function uniqueIndex(rule: UniquenessRule): IndexSpec {
+  let spec = indexes.get(rule);
+  if (!spec) indexes.set(rule, (spec = singleKeyIndex("unique", (o) => rule.key(o))));
+  return spec;
+}
+
+/** FieldValueDuplicate when another object of the same kind has the same key (an index lookup). */
 export function validateUnique(kind: KindDescriptor, rule: UniquenessRule, obj: unknown, state: StateView): FieldViolation[] {
   const key = rule.key(obj);
   if (key === undefined) return [];
-  for (const other of othersOf(obj, state.list(kind.kind))) {
-    if (rule.key(other) === key) {
+  for (const other of findBy(state, kind.kind, uniqueIndex(rule), key) as KubeObject[]) {
+    if (!isSameObject(obj, other) && rule.key(other) === key) {
       return [violation.duplicate(rule.field, `${kind.kind} "${keyOfObject(other) ?? "?"}" already exists for ${rule.describe}`)];
     }
   }
