@@ -30,6 +30,7 @@ import { generateSuffix, prepareCreate, prepareStatus, prepareUpdate, sameObject
 import type { Change } from "../derive/affected-targets.ts";
 import { createDeriveStep, type DeriveSink } from "../derive/derive-step.ts";
 import { createInUseProtection, dueForRemoval, markForDeletion } from "./in-use-protection.ts";
+import { yieldToEventLoop } from "./yield-to-event-loop.ts";
 
 export interface EngineOptions {
   persistence: Persistence;
@@ -40,7 +41,16 @@ export interface EngineOptions {
   now?: () => Date;
   /** Told when the start-up reconcile of derived objects fails (default: console.warn). */
   onWarning?: (message: string) => void;
+  /**
+   * A Sync batch hands the event loop back after every this many items, and between its phases
+   * (default {@link DEFAULT_YIELD_EVERY}), so health checks and watches are served while a large
+   * batch is validated; nothing of the batch is visible before its single commit.
+   */
+  yieldEvery?: number;
 }
+
+/** Items of a Sync batch between two yields to the event loop (see EngineOptions.yieldEvery). */
+export const DEFAULT_YIELD_EVERY = 256;
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -167,14 +177,24 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     derive.propagate(changes, index, deriveSink(tx));
   }
 
-  /** Runs `build` under the write lock and commits what it produced. */
-  function write<T>(dryRun: boolean, build: (tx: Tx) => T): Promise<T> {
+  const yieldEvery = Math.max(1, opts.yieldEvery ?? DEFAULT_YIELD_EVERY);
+
+  /**
+   * Runs `build` under the write lock and commits what it produced. A large transaction (more
+   * than `yieldEvery` events) yields between its phases; the batch's state lives only in `tx`
+   * until the commit, so whatever runs meanwhile (reads, watch deliveries, health checks) sees the
+   * committed state, and other writes wait for the lock.
+   */
+  function write<T>(dryRun: boolean, build: (tx: Tx) => T | Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
       if (closed) throw new EngineError("BadRequest", "store is closed");
       const tx: Tx = { overlay: createOverlay(index), events: [], rv, now: now() };
-      const result = build(tx);
+      const result = await build(tx);
+      const large = tx.events.length > yieldEvery;
+      if (large) await yieldToEventLoop();
       protection.release(deriveSink(tx), tx.events);
       propagate(tx);
+      if (large) await yieldToEventLoop();
       if (dryRun) {
         // Nothing is stored, so no version is consumed: a dry-run create answers without one and
         // a dry-run update or delete with the stored object's (as Kubernetes does).
@@ -353,9 +373,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         return doProtectedDelete(tx, kind, old);
       }),
     sync: (kind, op, objs) =>
-      write(false, (tx) => {
+      write(false, async (tx) => {
         const seen = new Set<string>();
         for (const [i, input] of objs.entries()) {
+          if (i > 0 && i % yieldEvery === 0) await yieldToEventLoop();
           const key = `${input.metadata.namespace}/${input.metadata.name}`;
           if (seen.has(key)) {
             throw invalid(kind.kind, input.metadata.name, [
