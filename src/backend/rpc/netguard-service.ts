@@ -30,6 +30,7 @@ import { watchKind, type WatchItem } from "../engine/watch-stream.ts";
 import { unimplementedSubject } from "./upstream-subjects.ts";
 import { anyOf, fromResource, messageOf, toResource } from "./resource-codec.ts";
 import { toConnectError } from "./rpc-errors.ts";
+import { checkSyncBatchSize, DEFAULT_MAX_SYNC_ITEMS } from "./sync-batch-limit.ts";
 import { assertCallerWaiting } from "./caller-gone.ts";
 
 export interface ServiceOptions {
@@ -39,6 +40,8 @@ export interface ServiceOptions {
   bookmarkIntervalMs: number;
   /** Observes watch streams opening/closing (metrics). */
   onWatch?: (kind: string, delta: 1 | -1) => void;
+  /** Most items one Sync request may carry (default DEFAULT_MAX_SYNC_ITEMS); more: RESOURCE_EXHAUSTED. */
+  maxSyncItems?: number;
 }
 
 const EVENT_TYPES: Record<WatchItem["type"], WatchEvent_EventType> = {
@@ -177,6 +180,7 @@ export function createNetguardService(opts: ServiceOptions): ServiceImpl<typeof 
         const op = SYNC_OPS[req.syncOp];
         if (!op) throw new EngineError("BadRequest", `sync_op: unsupported sync operation ${SyncOp[req.syncOp] ?? req.syncOp}`);
         const msgs = (req.subject.value as unknown as Record<string, Message[]>)[kind.syncCase] ?? [];
+        checkSyncBatchSize(msgs.length, opts.maxSyncItems ?? DEFAULT_MAX_SYNC_ITEMS, kind.kind);
         await assertCallerWaiting(ctx);
         await engine.sync(kind, op, msgs.map((m) => fromProto(kind, m)));
         return {};
