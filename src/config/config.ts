@@ -34,6 +34,39 @@ export interface Config {
   backendCalls: BackendCallsConfig;
   /** Limits on what clients may send and hold open (issue 9): every one answers clearly when hit. */
   limits: LimitsConfig;
+  /** Who may reach the backend and how (issue 10): TLS, client certificates, bearer tokens. */
+  backendAccess: BackendAccessConfig;
+  /** How the API server proves itself to the backend (issue 10). */
+  apiBackendAccess: ApiBackendAccessConfig;
+  /** API server: separate loopback-by-default address serving only /metrics; undefined = off. */
+  apiMetrics?: { host: string; port: number };
+}
+
+/**
+ * Backend access (issue 10). Without a certificate the port speaks h2c/HTTP/1.1; without a client
+ * CA and a token file anyone who reaches the port may write (a warning is logged at start).
+ */
+export interface BackendAccessConfig {
+  /** PEM serving certificate (chain); with keyFile, the port speaks TLS (ALPN h2 and http/1.1). Reloaded on change. */
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  /** PEM CA bundle verifying client certificates (CN = user, O = groups such as netguard:read-write). */
+  clientCaFile?: string;
+  /** Bearer tokens, one `token,name,role` a line (role read-only or read-write). Reloaded on change. */
+  tokenFile?: string;
+  /** Separate plain-HTTP address serving only /metrics (no credentials); undefined = off. */
+  metrics?: { host: string; port: number };
+}
+
+/** The API server's side of backend access: CA to verify the backend, client certificate, token. */
+export interface ApiBackendAccessConfig {
+  /** PEM CA bundle the backend's serving certificate must chain to (implies https). */
+  caFile?: string;
+  /** PEM client certificate and key presented to the backend (mTLS). */
+  certFile?: string;
+  keyFile?: string;
+  /** File holding the bearer token sent on every backend call (first line; reloaded on change). */
+  tokenFile?: string;
 }
 
 /** Resource limits of both servers; see the README's configuration table. */
@@ -108,6 +141,16 @@ const SETTINGS = {
   backendIdleTimeout: { key: "backend.idle_timeout", env: "NETGUARD_BACKEND_IDLE_TIMEOUT", def: "120s" },
   backendTimeout: { key: "api.backend_timeout", env: "NETGUARD_API_BACKEND_TIMEOUT", def: "10s" },
   backendKeepalive: { key: "api.backend_keepalive", env: "NETGUARD_API_BACKEND_KEEPALIVE", def: "30s" },
+  backendTlsCert: { key: "backend.tls.cert_file", env: "NETGUARD_BACKEND_TLS_CERT_FILE", def: "" },
+  backendTlsKey: { key: "backend.tls.key_file", env: "NETGUARD_BACKEND_TLS_KEY_FILE", def: "" },
+  backendClientCa: { key: "backend.tls.client_ca_file", env: "NETGUARD_BACKEND_TLS_CLIENT_CA_FILE", def: "" },
+  backendTokenFile: { key: "backend.token_file", env: "NETGUARD_BACKEND_TOKEN_FILE", def: "" },
+  backendMetricsAddr: { key: "backend.metrics_addr", env: "NETGUARD_BACKEND_METRICS_ADDR", def: "" },
+  apiMetricsAddr: { key: "api.metrics_addr", env: "NETGUARD_API_METRICS_ADDR", def: "" },
+  apiBackendCa: { key: "api.backend_tls.ca_file", env: "NETGUARD_API_BACKEND_TLS_CA_FILE", def: "" },
+  apiBackendCert: { key: "api.backend_tls.cert_file", env: "NETGUARD_API_BACKEND_TLS_CERT_FILE", def: "" },
+  apiBackendKey: { key: "api.backend_tls.key_file", env: "NETGUARD_API_BACKEND_TLS_KEY_FILE", def: "" },
+  apiBackendTokenFile: { key: "api.backend_token_file", env: "NETGUARD_API_BACKEND_TOKEN_FILE", def: "" },
 } satisfies Record<string, Setting>;
 
 /** The documented settings, for the README table and `--help`. */
@@ -189,7 +232,33 @@ export function loadConfig(yamlText: string | undefined, env: Record<string, str
   }
   const backend = parseAddr(S.backendAddr, get(S.backendAddr));
   const endpoint = get(S.backendEndpoint) || `${backend.host}:${backend.port}`;
+  const optional = (s: Setting): string | undefined => get(s).trim() || undefined;
+  const optionalAddr = (s: Setting) => (optional(s) ? parseAddr(s, optional(s)!) : undefined);
+  const pair = (a: Setting, b: Setting): void => {
+    if (!optional(a) !== !optional(b)) throw new ConfigError(`config: ${where(a)} and ${where(b)} must be set together`);
+  };
+  pair(S.backendTlsCert, S.backendTlsKey);
+  pair(S.apiBackendCert, S.apiBackendKey);
+  if (optional(S.backendClientCa) && !optional(S.backendTlsCert)) {
+    throw new ConfigError(`config: ${where(S.backendClientCa)} needs ${where(S.backendTlsCert)} (client certificates only travel over TLS)`);
+  }
+  const backendAccess: BackendAccessConfig = {
+    tlsCertFile: optional(S.backendTlsCert),
+    tlsKeyFile: optional(S.backendTlsKey),
+    clientCaFile: optional(S.backendClientCa),
+    tokenFile: optional(S.backendTokenFile),
+    metrics: optionalAddr(S.backendMetricsAddr),
+  };
+  const apiBackendAccess: ApiBackendAccessConfig = {
+    caFile: optional(S.apiBackendCa),
+    certFile: optional(S.apiBackendCert),
+    keyFile: optional(S.apiBackendKey),
+    tokenFile: optional(S.apiBackendTokenFile),
+  };
   return {
+    backendAccess,
+    apiBackendAccess,
+    apiMetrics: optionalAddr(S.apiMetricsAddr),
     backend,
     api: parseAddr(S.apiAddr, get(S.apiAddr)),
     backendEndpoint: endpoint,
