@@ -4,17 +4,21 @@
  * every watch with UNAVAILABLE before the sockets close.
  */
 import { createRegistry } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { file_netguard_v1_resources } from "../gen/netguard/v1/resources_pb.ts";
 import { file_netguard_v1_service, NetguardService } from "../gen/netguard/v1/service_pb.ts";
-import { DEFAULT_CONNECTION_LIMITS, startConnectServer, type ConnectServer } from "../runtime/connect-server.ts";
+import { DEFAULT_CONNECTION_LIMITS, startConnectServer, tlsPeerOf, type ConnectServer } from "../runtime/connect-server.ts";
+import { createReloadingFiles, type ReloadingFiles } from "../runtime/reloading-files.ts";
+import { createTlsContextFiles } from "../runtime/tls-context-files.ts";
+import { startMetricsListener, type MetricsListener } from "../runtime/metrics-listener.ts";
+import { createBackendAuth, kPeerCertificate, type BackendAuth } from "./auth/backend-auth.ts";
+import { parseTokenFile, type TokenTable } from "./auth/token-table.ts";
 import type { ConnectionLimits } from "../runtime/connection-guard.ts";
 import { createWatchStreamLimit } from "./rpc/watch-stream-limit.ts";
 import { createEngine, type Engine } from "./engine/engine.ts";
 import type { Persistence, RetentionPolicy } from "./store/persistence.ts";
 import { createNetguardService } from "./rpc/netguard-service.ts";
-import { malformedRequestGate } from "./rpc/malformed-request-gate.ts";
 import { malformedRequestGate } from "./rpc/malformed-request-gate.ts";
 import { createBackendMetrics, type BackendMetrics } from "./backend-metrics.ts";
 
@@ -35,6 +39,22 @@ export interface BackendOptions {
   maxWatchStreams?: number;
   /** Connection cap and header/idle timeouts of the port. */
   connections?: Partial<ConnectionLimits>;
+  /** TLS, client certificates, bearer tokens, metrics address (issue 10); absent = plaintext and open. */
+  access?: BackendAccessOptions;
+  /** Start-up warnings and reload notices (default console.warn). */
+  log?: (line: string) => void;
+}
+
+/** Who may reach the backend, and how. Files are reloaded when they change on disk. */
+export interface BackendAccessOptions {
+  /** Serving certificate and key (PEM files): the port speaks TLS (ALPN h2, http/1.1). */
+  tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+  /** Bearer token file, `token,name,role` a line (see auth/token-table.ts). */
+  tokenFile?: string;
+  /** Separate plain-HTTP address serving only /metrics, without credentials. */
+  metrics?: { host: string; port: number };
+  /** Poll interval of the files above (default 1 s). */
+  reloadIntervalMs?: number;
 }
 
 export interface Backend {
@@ -45,6 +65,10 @@ export interface Backend {
   /** Open Watch streams per kind (a stream is counted until its handler has fully ended). */
   readonly activeWatches: ReadonlyMap<string, number>;
   readonly metrics: BackendMetrics;
+  /** The separate /metrics listener, when `access.metrics` is set. */
+  readonly metricsListener?: MetricsListener;
+  /** Re-reads the TLS and token files now if they changed (tests; a timer does it every interval). */
+  reloadFiles(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,6 +96,31 @@ export async function startBackend(o: BackendOptions): Promise<Backend> {
     },
   });
   const watchLimit = createWatchStreamLimit(o.maxWatchStreams ?? 4096);
+  const log = o.log ?? console.warn;
+  const access = o.access ?? {};
+  const files: ReloadingFiles<unknown>[] = [];
+  const tlsContext = access.tls ? createTlsContextFiles(access.tls, { intervalMs: access.reloadIntervalMs, log }) : undefined;
+  if (tlsContext) files.push(tlsContext);
+  let tokens: ReloadingFiles<TokenTable> | undefined;
+  if (access.tokenFile) {
+    const file = access.tokenFile;
+    tokens = createReloadingFiles([file], ([text]) => parseTokenFile(text!, file), {
+      intervalMs: access.reloadIntervalMs,
+      onReload: (t) => log(`backend: token file ${file} reloaded (${t.size} token(s))`),
+      onError: (e) => log(`backend: token file changed but could not be loaded, keeping the previous tokens: ${e.message}`),
+    });
+    files.push(tokens);
+  }
+  const clientCertificates = !!access.tls?.clientCaFile;
+  const auth: BackendAuth | undefined =
+    clientCertificates || tokens ? createBackendAuth({ clientCertificates, tokens: tokens ? () => tokens.current() : undefined }) : undefined;
+  const displayHost = o.host.includes(":") ? `[${o.host}]` : o.host === "0.0.0.0" ? "127.0.0.1" : o.host;
+  if (!auth) {
+    log(
+      `backend: WARNING: no backend.tls.client_ca_file and no backend.token_file: anyone who can reach ${displayHost}:${o.port} can read and write every object`,
+    );
+  }
+  const authInterceptors: Interceptor[] = auth ? [auth.interceptor] : [];
   const handler = connectNodeAdapter({
     // connect-es enforces it while reading (length prefix / Content-Length first), so an oversized
     // message is refused before it is buffered.
@@ -80,15 +129,25 @@ export async function startBackend(o: BackendOptions): Promise<Backend> {
     // Unknown JSON fields are rejected (invalid_argument naming the key), as the API server's
     // fieldValidation=Strict and standard protobuf JSON do; connect-es would drop them silently.
     jsonOptions: { registry: netguardRegistry, ignoreUnknownFields: false },
-    interceptors: [metrics.interceptor, watchLimit.interceptor],
-    // Undecodable request bytes answer invalid_argument, not internal (see the gate).
-    requestGate: malformedRequestGate,
+    // Authentication before the watch cap: a refused caller holds no stream slot; after metrics: refusals are counted.
+    interceptors: [metrics.interceptor, ...authInterceptors, watchLimit.interceptor],
+    contextValues: (req) => createContextValues().set(kPeerCertificate, tlsPeerOf(req)),
     // Undecodable request bytes answer invalid_argument, not internal (see the gate).
     requestGate: malformedRequestGate,
     shutdownSignal: shutdown.signal,
     fallback(req, res) {
       const path = (req.url ?? "").split("?")[0];
       if (path === "/metrics") {
+        if (auth) {
+          // Same credentials as the RPCs (any role); a scraper without them uses access.metrics.
+          try {
+            auth.authenticate(req.headers.authorization, tlsPeerOf(req), "/metrics");
+          } catch (e) {
+            res.writeHead(401, { "content-type": "text/plain", "www-authenticate": 'Bearer realm="netguard-backend"' });
+            res.end(`${(e as ConnectError).rawMessage}\n`);
+            return;
+          }
+        }
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
         res.end(metrics.render());
         return;
@@ -103,18 +162,40 @@ export async function startBackend(o: BackendOptions): Promise<Backend> {
       res.end("not found\n");
     },
   });
-  const server = await startConnectServer(o.host, o.port, handler, { ...DEFAULT_CONNECTION_LIMITS, ...o.connections });
+  const stopFiles = () => files.forEach((f) => f.stop());
+  let started: ConnectServer | undefined;
+  let metricsListener: MetricsListener | undefined;
+  try {
+    started = await startConnectServer(
+      o.host,
+      o.port,
+      handler,
+      { ...DEFAULT_CONNECTION_LIMITS, ...o.connections },
+      tlsContext ? { secureContext: () => tlsContext.current(), requestCert: clientCertificates } : undefined,
+    );
+    if (access.metrics) metricsListener = await startMetricsListener(access.metrics.host, access.metrics.port, () => metrics.render());
+  } catch (e) {
+    stopFiles();
+    await started?.close(0);
+    metrics.close();
+    await engine.close();
+    throw e;
+  }
+  const server = started;
   metrics.attachConnections(server.connections, watchLimit);
-  const displayHost = o.host.includes(":") ? `[${o.host}]` : o.host === "0.0.0.0" ? "127.0.0.1" : o.host;
   let closing: Promise<void> | undefined;
   return {
     engine,
     server,
-    url: `http://${displayHost}:${server.port}`,
+    url: `${tlsContext ? "https" : "http"}://${displayHost}:${server.port}`,
     activeWatches,
     metrics,
+    metricsListener,
+    reloadFiles: async () => void (await Promise.all(files.map((f) => f.check()))),
     close() {
       closing ??= (async () => {
+        stopFiles();
+        await metricsListener?.close();
         shutdown.abort(new ConnectError("server shutting down", Code.Unavailable));
         await server.close(o.shutdownGraceMs ?? 2000);
         metrics.close();

@@ -10,10 +10,16 @@
  * that close sockets doing nothing (never one with a request or stream in flight). A request line
  * the HTTP/1.1 parser refuses gets a status line before the socket closes (431 for oversized
  * headers, 405 for an unknown method, else 400) instead of a silent close.
+ *
+ * With `tls`, each accepted socket is wrapped in a server-side TLSSocket first (ALPN h2 or
+ * http/1.1; no ALPN falls back to the preface sniffing), built from the secure context current at
+ * accept time: a rotated certificate reaches new connections while open ones, and their watch
+ * streams, carry on. The client certificate, if any, is remembered per connection (`tlsPeerOf`).
  */
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
+import * as tls from "node:tls";
 import { createConnectionGuard, type ConnectionLimits, type ConnectionStats, type GuardedConnection } from "./connection-guard.ts";
 
 const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
@@ -22,6 +28,53 @@ export type RequestHandler = (
   req: http.IncomingMessage | http2.Http2ServerRequest,
   res: http.ServerResponse | http2.Http2ServerResponse,
 ) => void;
+
+/** What the TLS handshake proved about the client (plain data, for authentication outside the runtime). */
+export interface TlsPeer {
+  /** A client certificate was presented and verified against the configured client CA. */
+  authorized: boolean;
+  /** A certificate was presented (verified or not). */
+  presented: boolean;
+  /** Why verification failed (OpenSSL's code), when a certificate was presented but not verified. */
+  error?: string;
+  /** Subject common name: the user. */
+  commonName?: string;
+  /** Subject organizations: the groups. */
+  organizations: string[];
+}
+
+/** TLS settings of the port; `secureContext` is asked on every accepted connection (rotation). */
+export interface ConnectServerTls {
+  secureContext(): tls.SecureContext;
+  /** Ask clients for a certificate (verified against the context's CA; unverified ones are still let through, marked). */
+  requestCert: boolean;
+}
+
+const peers = new WeakMap<object, TlsPeer>();
+
+/**
+ * The TLS peer of a request served by `startConnectServer` with `tls`; undefined for plaintext.
+ * Keyed by the HTTP/1.1 socket or the HTTP/2 session, never by the (proxied) socket of a stream.
+ */
+export function tlsPeerOf(req: http.IncomingMessage | http2.Http2ServerRequest): TlsPeer | undefined {
+  const stream = (req as http2.Http2ServerRequest).stream as http2.ServerHttp2Stream | undefined;
+  return stream?.session ? peers.get(stream.session) : peers.get(req.socket);
+}
+
+function readPeer(t: tls.TLSSocket): TlsPeer {
+  const cert = t.getPeerCertificate?.() as tls.PeerCertificate | undefined;
+  const presented = !!cert && !!cert.subject && Object.keys(cert.subject).length > 0;
+  const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  const subject = (presented ? cert!.subject : {}) as unknown as Record<string, string | string[] | undefined>;
+  const cn = list(subject.CN)[0];
+  return {
+    authorized: presented && t.authorized === true,
+    presented,
+    error: presented && !t.authorized ? String(t.authorizationError ?? "unverified") : undefined,
+    commonName: cn,
+    organizations: list(subject.O),
+  };
+}
 
 export interface ConnectServer {
   readonly host: string;
@@ -48,6 +101,7 @@ export function startConnectServer(
   port: number,
   handler: RequestHandler,
   limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS,
+  tlsOptions?: ConnectServerTls,
 ): Promise<ConnectServer> {
   const guard = createConnectionGuard(limits);
   const h2 = http2.createServer({ settings: { maxConcurrentStreams: 100_000 } }, handler as never);
@@ -74,6 +128,7 @@ export function startConnectServer(
   });
   const sessions = new Set<http2.ServerHttp2Session>();
   let handingOver: GuardedConnection | undefined;
+  let handingOverPeer: TlsPeer | undefined;
   h2.on("session", (s) => {
     sessions.add(s);
     s.on("close", () => sessions.delete(s));
@@ -81,6 +136,7 @@ export function startConnectServer(
     const conn = handingOver;
     if (!conn) return;
     conns.set(s, conn);
+    if (handingOverPeer) peers.set(s, handingOverPeer);
     conn.onTimeout(() => {
       s.close(); // GOAWAY: nothing is in flight
       setTimeout(() => s.destroy(), 1000).unref?.();
@@ -95,12 +151,22 @@ export function startConnectServer(
   });
   const sockets = new Set<net.Socket>();
 
-  const tcp = net.createServer((socket) => {
-    socket.on("error", () => undefined);
-    const conn = guard.accept(socket);
-    if (!conn) return;
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+  /** Hands a (plain or TLS) socket to the HTTP/2 or the HTTP/1.1 server. */
+  const handOver = (socket: net.Socket, conn: GuardedConnection, isH2: boolean, peer: TlsPeer | undefined) => {
+    if (isH2) {
+      handingOver = conn;
+      handingOverPeer = peer;
+      h2.emit("connection", socket);
+      handingOver = undefined;
+      handingOverPeer = undefined;
+    } else {
+      conns.set(socket, conn);
+      if (peer) peers.set(socket, peer);
+      h1.emit("connection", socket);
+    }
+  };
+  /** No ALPN decision (plaintext, or a TLS client without ALPN): look at the first bytes. */
+  const sniff = (socket: net.Socket, conn: GuardedConnection, peer: TlsPeer | undefined) => {
     let head = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);
@@ -110,17 +176,39 @@ export function startConnectServer(
       socket.off("data", onData);
       socket.pause();
       socket.unshift(head);
-      if (isH2) {
-        handingOver = conn;
-        h2.emit("connection", socket);
-        handingOver = undefined;
-      } else {
-        conns.set(socket, conn);
-        h1.emit("connection", socket);
-      }
+      handOver(socket, conn, isH2, peer);
       socket.resume();
     };
     socket.on("data", onData);
+  };
+
+  const tcp = net.createServer((socket) => {
+    socket.on("error", () => undefined);
+    const conn = guard.accept(socket);
+    if (!conn) return;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    if (!tlsOptions) return sniff(socket, conn, undefined);
+    let secure: tls.TLSSocket;
+    try {
+      secure = new tls.TLSSocket(socket, {
+        isServer: true,
+        secureContext: tlsOptions.secureContext(),
+        ALPNProtocols: ["h2", "http/1.1"],
+        requestCert: tlsOptions.requestCert,
+        rejectUnauthorized: false,
+      } as tls.TLSSocketOptions);
+    } catch {
+      socket.destroy();
+      return;
+    }
+    secure.on("error", () => socket.destroy()); // failed handshake: the header timer would close it anyway
+    secure.once("secure", () => {
+      const peer = readPeer(secure);
+      if (secure.alpnProtocol === "h2") handOver(secure, conn, true, peer);
+      else if (secure.alpnProtocol === "http/1.1") handOver(secure, conn, false, peer);
+      else sniff(secure, conn, peer);
+    });
   });
 
   return new Promise((resolve, reject) => {
