@@ -10,14 +10,19 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, loadConfig, type Config } from "./config/config.ts";
 import { openPersistence } from "./backend/open-persistence.ts";
-import { startBackend } from "./backend/backend.ts";
+import { startBackend, type BackendAccessOptions } from "./backend/backend.ts";
 import { createBackendClient } from "./apiserver/backend-client.ts";
 import { startApiServer } from "./apiserver/api-server.ts";
 import { createBackendReadiness } from "./apiserver/backend-readiness.ts";
 import { createWatchHub } from "./apiserver/watch/watch-hub.ts";
 import { createApiServerMetrics } from "./apiserver/apiserver-metrics.ts";
+import { createServingTls, type ServingTls } from "./apiserver/serving-tls.ts";
+import { createApiAuthentication, type ApiAuthentication } from "./apiserver/auth/authn-setup.ts";
+import { prepareDevFiles, writeDevKubeconfig, type DevFiles } from "./dev/dev-bootstrap.ts";
+import { loadBackendClientCredentials } from "./runtime/backend-credential-files.ts";
+import { startMetricsListener } from "./runtime/metrics-listener.ts";
 
-const USAGE = "usage: bun run src/main.ts [all|backend|apiserver] [--config FILE]";
+const USAGE = "usage: bun run src/main.ts [all|backend|apiserver] [--config FILE] [--insecure]";
 
 interface Stoppable {
   close(): Promise<void>;
@@ -25,7 +30,13 @@ interface Stoppable {
 
 async function runApiServer(cfg: Config, backendEndpoint: string): Promise<Stoppable> {
   const metrics = createApiServerMetrics();
-  const backend = createBackendClient(backendEndpoint, metrics.observeBackendCall, undefined, cfg.backendCalls);
+  // TLS material and bearer token toward the backend (api.backend_tls.*, api.backend_token_file).
+  const credentials = loadBackendClientCredentials(cfg.apiBackendAccess);
+  const backend = createBackendClient(backendEndpoint, metrics.observeBackendCall, undefined, {
+    ...cfg.backendCalls,
+    tls: credentials.tls,
+    token: credentials.token,
+  });
   const watch = createWatchHub({
     backend,
     mode: cfg.watch.mode,
@@ -55,12 +66,27 @@ async function runApiServer(cfg: Config, backendEndpoint: string): Promise<Stopp
     },
   });
   console.log(`netguard API server listening on ${api.url} (netguard.sgroups.io/v1beta1; backend ${backendEndpoint}; watch mode ${cfg.watch.mode})`);
+  // api.metrics_addr: /metrics without credentials on its own (loopback by choice) address.
+  const metricsListener = cfg.apiMetrics ? await startMetricsListener(cfg.apiMetrics.host, cfg.apiMetrics.port, () => metrics.render()) : undefined;
+  if (metricsListener) console.log(`netguard API server metrics on ${metricsListener.url}`);
   return {
     async close() {
+      await metricsListener?.close();
+      credentials.stop();
       await api.close();
       // Before the backend stops: its GOAWAY must find no client session here (see BackendClient.close).
       backend.close();
     },
+  };
+}
+
+/** Backend TLS, client CA, token file and metrics address from the configuration (issue 10). */
+function backendAccessOptions(cfg: Config): BackendAccessOptions {
+  const a = cfg.backendAccess;
+  return {
+    tls: a.tlsCertFile && a.tlsKeyFile ? { certFile: a.tlsCertFile, keyFile: a.tlsKeyFile, clientCaFile: a.clientCaFile } : undefined,
+    tokenFile: a.tokenFile,
+    metrics: a.metrics,
   };
 }
 
@@ -74,24 +100,29 @@ async function runBackend(cfg: Config): Promise<Stoppable & { url: string }> {
     bookmarkIntervalMs: cfg.eventStore.bookmarkIntervalMs,
     shutdownGraceMs: cfg.shutdownGraceMs,
     maxMessageBytes: cfg.limits.backendMaxMessageBytes,
+    maxSyncItems: cfg.limits.backendMaxSyncItems,
     maxWatchStreams: cfg.limits.backendMaxWatchStreams,
     connections: {
       maxConnections: cfg.limits.backendMaxConnections,
       headerTimeoutMs: cfg.limits.backendHeaderTimeoutMs,
       idleTimeoutMs: cfg.limits.backendIdleTimeoutMs,
     },
+    access: backendAccessOptions(cfg),
   });
   const store = cfg.storage.kind === "memory" ? "memory" : `sqlite ${cfg.storage.path}`;
   console.log(`netguard backend listening on ${backend.url} (connect, grpc, grpc-web; store: ${store}; rv ${backend.engine.currentRv})`);
+  if (backend.metricsListener) console.log(`netguard backend metrics on ${backend.metricsListener.url}`);
   return backend;
 }
 
 async function main(argv: string[]): Promise<void> {
   let mode = "all";
   let configPath = process.env.NETGUARD_CONFIG;
+  let insecure = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--config") configPath = argv[++i];
+    else if (a === "--insecure") insecure = true;
     else if (a.startsWith("--config=")) configPath = a.slice(9);
     else if (a === "-h" || a === "--help") {
       console.log(USAGE);
@@ -107,15 +138,16 @@ async function main(argv: string[]): Promise<void> {
       throw new ConfigError(`config: cannot read ${configPath}: ${(e as Error).message}`);
     }
   }
-  const cfg = loadConfig(text, process.env);
+  const cfg = loadConfig(text, insecure ? { ...process.env, NETGUARD_API_INSECURE: "true" } : process.env);
+  const dev = mode === "backend" ? undefined : devFiles(cfg);
   const parts: Stoppable[] = [];
   if (mode === "all" || mode === "backend") {
     const backend = await runBackend(cfg);
     parts.push(backend);
     // All-in-one still goes through Connect: the API server never touches the store directly.
-    if (mode === "all") parts.push(await runApiServer(cfg, backend.url));
+    if (mode === "all") parts.push(await runApiServer(cfg, backend.url, dev));
   } else {
-    parts.push(await runApiServer(cfg, cfg.backendEndpoint));
+    parts.push(await runApiServer(cfg, cfg.backendEndpoint, dev));
   }
 
   let stopping = false;

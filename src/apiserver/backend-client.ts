@@ -6,7 +6,7 @@
 import { create, createRegistry, type Message } from "@bufbuild/protobuf";
 import { codeName } from "../metrics/connect-codes.ts";
 import { anyUnpack, timestampMs } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, createClient, type Client, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { fromProto, toProto } from "../kinds/convert.ts";
 import { callTimeoutMs, deadlineError, type CallOptions } from "./backend-deadline.ts";
@@ -104,6 +104,20 @@ export interface BackendClientOptions {
    * streams (which reconnect) instead of leaving them silent for ever.
    */
   keepaliveMs?: number;
+  /**
+   * TLS toward the backend (PEM contents): `ca` verifies the backend's certificate, `cert`/`key` are
+   * presented as the client certificate. Any of them makes a scheme-less endpoint https.
+   */
+  tls?: BackendClientTls;
+  /** The bearer token for each call and watch (asked every time, so a reloaded file takes effect); "" = none. */
+  token?: () => string | undefined;
+}
+
+/** PEM material for the backend connection. */
+export interface BackendClientTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 /** Default deadline of one backend call. */
@@ -114,8 +128,18 @@ export const DEFAULT_BACKEND_KEEPALIVE_MS = 30_000;
 /** Observes every backend call (metrics). */
 export type CallObserver = (method: string, code: string, seconds: number) => void;
 
-export function backendUrl(endpoint: string): string {
-  return /^https?:\/\//.test(endpoint) ? endpoint : `http://${endpoint}`;
+/** The endpoint as a URL: host:port gets http://, or https:// when TLS material is configured. */
+export function backendUrl(endpoint: string, tls = false): string {
+  return /^https?:\/\//.test(endpoint) ? endpoint : `${tls ? "https" : "http"}://${endpoint}`;
+}
+
+/** Adds `authorization: Bearer` to every backend request (unary and streams) when a token is set. */
+function bearerInterceptor(token: () => string | undefined): Interceptor {
+  return (next) => (req) => {
+    const t = token();
+    if (t) req.header.set("authorization", `Bearer ${t}`);
+    return next(req);
+  };
 }
 
 const TYPES: Record<number, BackendEventType> = {
@@ -163,13 +187,17 @@ function linkedSignal(signals: (AbortSignal | undefined)[]): AbortSignal | undef
 
 export function createBackendClient(endpoint: string, observe?: CallObserver, transport?: Transport, options: BackendClientOptions = {}): BackendClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS;
+  const tls = options.tls && (options.tls.ca || options.tls.cert) ? options.tls : undefined;
+  const url = backendUrl(endpoint, !!tls);
   const sessions = transport
     ? undefined
-    : new Http2SessionManager(backendUrl(endpoint), {
-        pingIntervalMs: options.keepaliveMs ?? DEFAULT_BACKEND_KEEPALIVE_MS,
-        pingTimeoutMs: timeoutMs,
-      });
-  const t = transport ?? createGrpcTransport({ baseUrl: backendUrl(endpoint), jsonOptions: { registry }, sessionManager: sessions });
+    : new Http2SessionManager(
+        url,
+        { pingIntervalMs: options.keepaliveMs ?? DEFAULT_BACKEND_KEEPALIVE_MS, pingTimeoutMs: timeoutMs },
+        tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : undefined,
+      );
+  const interceptors = options.token ? [bearerInterceptor(options.token)] : [];
+  const t = transport ?? createGrpcTransport({ baseUrl: url, jsonOptions: { registry }, sessionManager: sessions, interceptors });
   const client: Client<typeof NetguardService> = createClient(NetguardService, t);
   const local = new Map(NetguardService.methods.map((m) => [m.name, m.localName]));
   const dyn = client as unknown as Record<string, (req: unknown, opts?: unknown) => unknown>;
