@@ -101,6 +101,7 @@ async function runBackend(cfg: Config): Promise<Stoppable & { url: string }> {
     shutdownGraceMs: cfg.shutdownGraceMs,
     maxMessageBytes: cfg.limits.backendMaxMessageBytes,
     maxSyncItems: cfg.limits.backendMaxSyncItems,
+    maxSyncItems: cfg.limits.backendMaxSyncItems,
     maxWatchStreams: cfg.limits.backendMaxWatchStreams,
     connections: {
       maxConnections: cfg.limits.backendMaxConnections,

@@ -85,6 +85,8 @@ export interface LimitsConfig {
   apiIdleTimeoutMs: number;
   /** Backend: largest Connect/gRPC request message (resource_exhausted). */
   backendMaxMessageBytes: number;
+  /** Most items one Sync may carry (more → resource_exhausted, nothing written). */
+  backendMaxSyncItems: number;
   /** Backend: concurrent Watch streams (resource_exhausted). */
   backendMaxWatchStreams: number;
   /** Backend: open TCP connections; more are closed at once. */
@@ -135,6 +137,7 @@ const SETTINGS = {
   apiMaxWatchesPerClient: { key: "api.max_watches_per_client", env: "NETGUARD_API_MAX_WATCHES_PER_CLIENT", def: "10000" },
   apiIdleTimeout: { key: "api.idle_timeout", env: "NETGUARD_API_IDLE_TIMEOUT", def: "60s" },
   backendMaxMessage: { key: "backend.max_message_bytes", env: "NETGUARD_BACKEND_MAX_MESSAGE_BYTES", def: "4194304" },
+  backendMaxSyncItems: { key: "backend.max_sync_items", env: "NETGUARD_BACKEND_MAX_SYNC_ITEMS", def: "10000" },
   backendMaxWatchStreams: { key: "backend.max_watch_streams", env: "NETGUARD_BACKEND_MAX_WATCH_STREAMS", def: "4096" },
   backendMaxConnections: { key: "backend.max_connections", env: "NETGUARD_BACKEND_MAX_CONNECTIONS", def: "4096" },
   backendHeaderTimeout: { key: "backend.header_timeout", env: "NETGUARD_BACKEND_HEADER_TIMEOUT", def: "10s" },
@@ -288,6 +291,7 @@ export function loadConfig(yamlText: string | undefined, env: Record<string, str
       apiMaxWatchesPerClient: parseInt_(S.apiMaxWatchesPerClient, get(S.apiMaxWatchesPerClient), 1),
       apiIdleTimeoutMs: parseDur(S.apiIdleTimeout, get(S.apiIdleTimeout), true),
       backendMaxMessageBytes: parseInt_(S.backendMaxMessage, get(S.backendMaxMessage), 1024),
+      backendMaxSyncItems: parseInt_(S.backendMaxSyncItems, get(S.backendMaxSyncItems), 1),
       backendMaxWatchStreams: parseInt_(S.backendMaxWatchStreams, get(S.backendMaxWatchStreams), 1),
       backendMaxConnections: parseInt_(S.backendMaxConnections, get(S.backendMaxConnections), 1),
       backendHeaderTimeoutMs: parseDur(S.backendHeaderTimeout, get(S.backendHeaderTimeout), true),

@@ -37,6 +37,13 @@ describe("configuration", () => {
     expect(() => loadConfig(undefined, env)).toThrow(key);
   });
 
+  test("the Sync batch cap defaults to 10,000 items and is set by backend.max_sync_items", () => {
+    expect(loadConfig(undefined, {}).limits.backendMaxSyncItems).toBe(10_000);
+    expect(loadConfig("backend:\n  max_sync_items: 500\n", {}).limits.backendMaxSyncItems).toBe(500);
+    expect(loadConfig(undefined, { NETGUARD_BACKEND_MAX_SYNC_ITEMS: "7" }).limits.backendMaxSyncItems).toBe(7);
+    expect(() => loadConfig(undefined, { NETGUARD_BACKEND_MAX_SYNC_ITEMS: "0" })).toThrow("backend.max_sync_items");
+  });
+
   test("rejects a file that is not a YAML mapping", () => {
     expect(() => loadConfig("- a\n- b\n", {})).toThrow("mapping");
     expect(() => loadConfig("a: [", {})).toThrow("not valid YAML");
