@@ -13,6 +13,8 @@ import { openPersistence } from "./backend/open-persistence.ts";
 import { startBackend, type BackendAccessOptions } from "./backend/backend.ts";
 import { createBackendClient } from "./apiserver/backend-client.ts";
 import { startApiServer } from "./apiserver/api-server.ts";
+import { createConfiguredAuthorizer } from "./apiserver/auth/authorizer-config.ts";
+import { createConfiguredAuditLog } from "./apiserver/auth/audit-log.ts";
 import { createBackendReadiness } from "./apiserver/backend-readiness.ts";
 import { createWatchHub } from "./apiserver/watch/watch-hub.ts";
 import { createApiServerMetrics } from "./apiserver/apiserver-metrics.ts";
@@ -64,6 +66,8 @@ async function runApiServer(cfg: Config, backendEndpoint: string): Promise<Stopp
       maxWatchesPerClient: l.apiMaxWatchesPerClient,
       idleTimeoutMs: l.apiIdleTimeoutMs,
     },
+    authorizer: createConfiguredAuthorizer(cfg.apiAuthorization),
+    audit: cfg.apiAuditLog ? createConfiguredAuditLog(cfg.apiAuditLog) : undefined,
   });
   console.log(`netguard API server listening on ${api.url} (netguard.sgroups.io/v1beta1; backend ${backendEndpoint}; watch mode ${cfg.watch.mode})`);
   // api.metrics_addr: /metrics without credentials on its own (loopback by choice) address.

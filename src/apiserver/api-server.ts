@@ -14,6 +14,8 @@ import { statusError, statusResponse, StatusError, toStatus } from "./status.ts"
 import type { WatchHub } from "./watch/watch-types.ts";
 import type { ApiServerMetrics } from "./apiserver-metrics.ts";
 import { createBackendReadiness, readyzResponse, type BackendReadiness } from "./backend-readiness.ts";
+import type { Authorizer } from "./auth/authorizer.ts";
+import type { AuditLog } from "./auth/audit-log.ts";
 
 export interface ApiHandlerOptions {
   backend: BackendClient;
@@ -26,6 +28,10 @@ export interface ApiHandlerOptions {
   readiness?: BackendReadiness;
   /** Size and concurrency limits (defaults: the configuration's). */
   limits?: Partial<ApiLimits>;
+  /** Authorizes every Kubernetes API request (auth/authorizer-config.ts); absent = no authorization. */
+  authorizer?: Authorizer;
+  /** Audit log of mutating requests (auth/audit-log.ts); absent = none. */
+  audit?: AuditLog;
 }
 
 /** The API server's limits (README: Configuration). */
@@ -52,7 +58,7 @@ export type ApiHandler = (req: Request) => Promise<Response>;
 
 export function createApiHandler(o: ApiHandlerOptions): ApiHandler {
   const limits = { ...DEFAULT_API_LIMITS, ...o.limits };
-  const rest = createRestHandler({ backend: o.backend, watch: o.watch, maxListLimit: limits.maxListLimit });
+  const rest = createRestHandler({ backend: o.backend, watch: o.watch, maxListLimit: limits.maxListLimit, authorizer: o.authorizer, audit: o.audit });
   const admission = createWatchAdmission(limits);
   const readiness = o.readiness ?? createBackendReadiness(o.backend);
   const handler: ApiHandler = async (req) => {

@@ -5,6 +5,7 @@
  * byte is read, and a chunked body is cut at the first chunk that crosses the limit, so at most
  * `limit` bytes of it are ever held.
  */
+import { requestUser, setRequestUser } from "./auth/user-info.ts";
 import { statusError, StatusError } from "./status.ts";
 
 /** Throws 414 when the request's path and query are longer than `maxUrlBytes`. */
@@ -42,7 +43,11 @@ export function limitRequestBody(req: Request, maxBytes: number): Request {
       return reader.cancel(reason);
     },
   });
-  return new Request(req.url, { method: req.method, headers: req.headers, body, signal: req.signal, duplex: "half" } as RequestInit);
+  const limited = new Request(req.url, { method: req.method, headers: req.headers, body, signal: req.signal, duplex: "half" } as RequestInit);
+  // The stand-in request keeps the authenticated user: authorization and audit read it after this.
+  const user = requestUser(req);
+  if (user) setRequestUser(limited, user);
+  return limited;
 }
 
 /** The 413 StatusError a limited body failed with, if that is what `e` is (runtimes may wrap it). */

@@ -40,6 +40,23 @@ export interface Config {
   apiBackendAccess: ApiBackendAccessConfig;
   /** API server: separate loopback-by-default address serving only /metrics; undefined = off. */
   apiMetrics?: { host: string; port: number };
+  /** API server authorization: RBAC policy file and SubjectAccessReview delegation (issue 10). */
+  apiAuthorization: ApiAuthorizationConfig;
+  /** API server audit log: "-" = stdout, "" = off, else a file appended to (issue 10). */
+  apiAuditLog: string;
+}
+
+/** Who may do what on the API server (README: Authorization). */
+export interface ApiAuthorizationConfig {
+  /** Kubernetes RBAC objects (Role, ClusterRole, RoleBinding, ClusterRoleBinding); "" = none. */
+  policyFile: string;
+  /** kubeconfig of the cluster's kube-apiserver for SubjectAccessReview; "" = no delegation. */
+  kubeconfig: string;
+  /** How long an allowed / denied SubjectAccessReview answer is reused (kube's aggregated-server defaults: 10 s). */
+  allowTtlMs: number;
+  denyTtlMs: number;
+  /** Deadline of each SubjectAccessReview call (kube's delegating client timeout: 10 s). */
+  timeoutMs: number;
 }
 
 /**
@@ -154,6 +171,12 @@ const SETTINGS = {
   apiBackendCert: { key: "api.backend_tls.cert_file", env: "NETGUARD_API_BACKEND_TLS_CERT_FILE", def: "" },
   apiBackendKey: { key: "api.backend_tls.key_file", env: "NETGUARD_API_BACKEND_TLS_KEY_FILE", def: "" },
   apiBackendTokenFile: { key: "api.backend_token_file", env: "NETGUARD_API_BACKEND_TOKEN_FILE", def: "" },
+  apiAuthzPolicy: { key: "api.authorization.policy_file", env: "NETGUARD_API_AUTHORIZATION_POLICY_FILE", def: "" },
+  apiAuthzKubeconfig: { key: "api.authorization.kubeconfig", env: "NETGUARD_API_AUTHORIZATION_KUBECONFIG", def: "" },
+  apiAuthzAllowTtl: { key: "api.authorization.allow_ttl", env: "NETGUARD_API_AUTHORIZATION_ALLOW_TTL", def: "10s" },
+  apiAuthzDenyTtl: { key: "api.authorization.deny_ttl", env: "NETGUARD_API_AUTHORIZATION_DENY_TTL", def: "10s" },
+  apiAuthzTimeout: { key: "api.authorization.timeout", env: "NETGUARD_API_AUTHORIZATION_TIMEOUT", def: "10s" },
+  apiAuditLog: { key: "api.audit_log", env: "NETGUARD_API_AUDIT_LOG", def: "-" },
 } satisfies Record<string, Setting>;
 
 /** The documented settings, for the README table and `--help`. */
@@ -258,7 +281,17 @@ export function loadConfig(yamlText: string | undefined, env: Record<string, str
     keyFile: optional(S.apiBackendKey),
     tokenFile: optional(S.apiBackendTokenFile),
   };
+  const apiAuthorization: ApiAuthorizationConfig = {
+    policyFile: get(S.apiAuthzPolicy),
+    kubeconfig: get(S.apiAuthzKubeconfig),
+    allowTtlMs: parseDur(S.apiAuthzAllowTtl, get(S.apiAuthzAllowTtl), false),
+    denyTtlMs: parseDur(S.apiAuthzDenyTtl, get(S.apiAuthzDenyTtl), false),
+    timeoutMs: parseDur(S.apiAuthzTimeout, get(S.apiAuthzTimeout), true),
+  };
+  const apiAuditLog = get(S.apiAuditLog) === "off" ? "" : get(S.apiAuditLog);
   return {
+    apiAuthorization,
+    apiAuditLog,
     backendAccess,
     apiBackendAccess,
     apiMetrics: optionalAddr(S.apiMetricsAddr),
