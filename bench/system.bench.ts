@@ -1,7 +1,7 @@
 /**
  * System benchmark: streaming vs polling watch, fan-out, write throughput — with real processes.
  *
- *   bun run bench [--quick] [--write-readme] [--storage memory:|sqlite] [--profile DIR]
+ *   bun run bench [--quick] [--write-readme] [--storage memory:|sqlite] [--profile DIR] [--backend-tls]
  *
  * Starts one backend (`src/main.ts backend`), then API servers (`src/main.ts apiserver`) one after
  * another — streaming, polling (default 5 s interval), and streaming again for fan-out and writes —
@@ -26,10 +26,12 @@ import { runFanOutFloor } from "./system/scenarios/fan-out-floor.ts";
 import { runMode } from "./system/scenarios/mode-comparison.ts";
 import { runWriteThroughput } from "./system/scenarios/write-throughput.ts";
 import { startBackendProc } from "./system/stack.ts";
+import { createBenchBackendAccess } from "./system/backend-access.ts";
 import { WatchPool } from "./system/watch-pool.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
+const backendTls = args.includes("--backend-tls");
 const flagValue = (name: string) => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1) ?? (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const storageArg = flagValue("--storage");
 const profileDir = flagValue("--profile");
@@ -63,8 +65,12 @@ async function main(): Promise<void> {
   const machine = machineInfo(quick, storageArg === "sqlite" ? "sqlite (temp file)" : "memory:");
   log(`system benchmark${quick ? " (--quick)" : ""}: ${machine.cores} cores, ${machine.cpu}, ${machine.runtime}`);
 
-  const backend = await startBackendProc(storage);
-  const writer = createBackendWriter(backend.port);
+  // --backend-tls: the backend with TLS, a client CA and a token file; the API servers present a client certificate.
+  const pkiDir = backendTls ? mkdtempSync(join(tmpdir(), "netguard-bench-pki-")) : undefined;
+  if (pkiDir) onCleanup(() => rmSync(pkiDir, { recursive: true, force: true }));
+  const access = pkiDir ? createBenchBackendAccess(pkiDir) : undefined;
+  const backend = await startBackendProc(storage, access);
+  const writer = createBackendWriter(backend.port, access);
   const t0 = performance.now();
   await writer.syncUpsert(Array.from({ length: p.objects }, (_, i) => benchService(p.namespace, i, "preloaded")));
   const preload = { objects: p.objects, ms: performance.now() - t0 };

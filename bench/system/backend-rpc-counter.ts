@@ -3,6 +3,7 @@
  * code}`): List calls are the methods named `List*` — what a polling API server costs the backend
  * while nobody changes anything. Read from outside, like any Prometheus scrape.
  */
+import { benchBackendUrl, type BenchBackendAccess } from "./backend-access.ts";
 
 /** RPCs the benchmark itself makes (its writes and position queries), left out of `fromApiServers`. */
 const BENCH_METHODS = new Set(["Create", "Update", "Sync", "SyncStatus"]);
@@ -18,8 +19,9 @@ export interface RpcCounts {
 
 const LINE = /^netguard_backend_rpc_requests_total\{method="([^"]+)",code="[^"]*"\}\s+([0-9.eE+-]+)$/gm;
 
-export async function scrapeRpcCounts(port: number): Promise<RpcCounts> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+export async function scrapeRpcCounts(port: number, access?: BenchBackendAccess): Promise<RpcCounts> {
+  const init = access ? { headers: { authorization: `Bearer ${access.token}` }, tls: { ca: access.ca } } : {};
+  const res = await fetch(`${benchBackendUrl(port, access)}/metrics`, init as RequestInit);
   if (!res.ok) throw new Error(`backend /metrics: HTTP ${res.status}`);
   const text = await res.text();
   const byMethod: Record<string, number> = {};

@@ -11,6 +11,7 @@ import { kindByName } from "../../src/kinds/kind-table.ts";
 import { API_VERSION, type KubeObject } from "../../src/kinds/model.ts";
 import { NetguardService, ResourceSchema, SyncOp, type Resource } from "../../src/gen/netguard/v1/service_pb.ts";
 import { wallMs, type WriteAck } from "./latency.ts";
+import { benchBackendUrl, type BenchBackendAccess } from "./backend-access.ts";
 
 const SERVICE = kindByName("Service")!;
 
@@ -42,8 +43,20 @@ export interface BackendWriter {
   currentRv(): Promise<string>;
 }
 
-export function createBackendWriter(port: number): BackendWriter {
-  const client: Client<typeof NetguardService> = createClient(NetguardService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${port}` }));
+export function createBackendWriter(port: number, access?: BenchBackendAccess): BackendWriter {
+  const transport = createGrpcTransport({
+    baseUrl: benchBackendUrl(port, access),
+    nodeOptions: access ? { ca: access.ca } : undefined,
+    interceptors: access
+      ? [
+          (next) => (req) => {
+            req.header.set("authorization", `Bearer ${access.token}`);
+            return next(req);
+          },
+        ]
+      : [],
+  });
+  const client: Client<typeof NetguardService> = createClient(NetguardService, transport);
   return {
     async update(obj) {
       const res = await client.update({ resource: resourceOf(obj) });

@@ -4,6 +4,7 @@
  * from /proc, the client process's CPU — turned into per-window figures.
  */
 import { rpcRates, scrapeRpcCounts, type RpcCounts } from "./backend-rpc-counter.ts";
+import type { BenchBackendAccess } from "./backend-access.ts";
 import type { CountingProxy, WireCounts } from "./counting-proxy.ts";
 import type { Child } from "./launcher.ts";
 import { procDelta, sampleProc, type ProcDelta, type ProcSample } from "./proc-stats.ts";
@@ -38,6 +39,8 @@ interface Marks {
 
 export interface WindowTargets {
   backendPort: number;
+  /** Credentials for the backend's /metrics when it runs with `--backend-tls`. */
+  backendAccess?: BenchBackendAccess;
   backend: Child;
   apiServer: Child;
   proxy: CountingProxy;
@@ -45,7 +48,7 @@ export interface WindowTargets {
 }
 
 async function mark(t: WindowTargets): Promise<Marks> {
-  const rpc = await scrapeRpcCounts(t.backendPort);
+  const rpc = await scrapeRpcCounts(t.backendPort, t.backendAccess);
   return { t: performance.now(), rpc, wire: t.proxy.counts(), backend: t.backend.sample(), api: t.apiServer.sample(), client: t.client.sample(), bench: sampleProc(process.pid) };
 }
 

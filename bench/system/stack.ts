@@ -5,10 +5,13 @@
  */
 import { startCountingProxy, type CountingProxy } from "./counting-proxy.ts";
 import { freePort, launch, type Child } from "./launcher.ts";
+import type { BenchBackendAccess } from "./backend-access.ts";
 
 export interface BackendProc {
   child: Child;
   port: number;
+  /** Set when the backend runs with TLS and checks callers (`--backend-tls`). */
+  access?: BenchBackendAccess;
 }
 
 export interface ApiServerProc {
@@ -20,19 +23,24 @@ export interface ApiServerProc {
 }
 
 /** Starts the backend with the given NETGUARD_STORAGE (memory: by default). */
-export async function startBackendProc(storage: string): Promise<BackendProc> {
+export async function startBackendProc(storage: string, access?: BenchBackendAccess): Promise<BackendProc> {
   const port = await freePort();
   const child = await launch({
     name: "backend",
     args: ["src/main.ts", "backend"],
-    env: { NETGUARD_BACKEND_ADDR: `127.0.0.1:${port}`, NETGUARD_STORAGE: storage },
+    env: { NETGUARD_BACKEND_ADDR: `127.0.0.1:${port}`, NETGUARD_STORAGE: storage, ...access?.backendEnv },
     ready: /backend listening on/,
   });
-  return { child, port };
+  return { child, port, access };
 }
 
 /** Starts an API server in `mode` whose BACKEND_ENDPOINT is a fresh counting proxy to the backend. */
-export async function startApiServerProc(mode: "streaming" | "polling", backendPort: number, pollingInterval = "5s"): Promise<ApiServerProc> {
+export async function startApiServerProc(
+  mode: "streaming" | "polling",
+  backendPort: number,
+  pollingInterval = "5s",
+  access?: BenchBackendAccess,
+): Promise<ApiServerProc> {
   const proxy = await startCountingProxy(backendPort);
   const port = await freePort();
   let child: Child;
@@ -45,6 +53,7 @@ export async function startApiServerProc(mode: "streaming" | "polling", backendP
         BACKEND_ENDPOINT: `127.0.0.1:${proxy.port}`,
         WATCH_MODE: mode,
         WATCH_POLLING_INTERVAL: pollingInterval,
+        ...access?.apiServerEnv,
       },
       ready: /API server listening on/,
     });

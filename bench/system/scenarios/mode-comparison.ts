@@ -42,9 +42,9 @@ export async function runMode(
   log: (s: string) => void,
 ): Promise<ModeResult> {
   const problems: string[] = [];
-  const api = await startApiServerProc(mode, backend.port, p.pollingInterval);
+  const api = await startApiServerProc(mode, backend.port, p.pollingInterval, backend.access);
   try {
-    const targets = { backendPort: backend.port, backend: backend.child, apiServer: api.child, proxy: api.proxy, client: pool.process };
+    const targets = { backendPort: backend.port, backendAccess: backend.access, backend: backend.child, apiServer: api.child, proxy: api.proxy, client: pool.process };
     const rv = await writer.currentRv();
     const open = await pool.open(api.port, watchPath(p.namespace, rv), p.modeWatchers);
     log(`  ${mode}: ${open.opened} watchers connected in ${open.ms.toFixed(0)} ms${open.failed ? `, ${open.failed} failed (${open.lastConnectFailure})` : ""}`);

@@ -21,7 +21,7 @@ export interface WriteThroughput {
 }
 
 export async function runWriteThroughput(p: Profile, backend: BackendProc, writer: BackendWriter): Promise<WriteThroughput> {
-  const api = await startApiServerProc("streaming", backend.port);
+  const api = await startApiServerProc("streaming", backend.port, undefined, backend.access);
   try {
     const url = `http://127.0.0.1:${api.port}/apis/netguard.sgroups.io/v1beta1/namespaces/bench-post/services`;
     let next = 0;
