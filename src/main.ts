@@ -30,8 +30,47 @@ interface Stoppable {
   close(): Promise<void>;
 }
 
-async function runApiServer(cfg: Config, backendEndpoint: string): Promise<Stoppable> {
+/** TLS and authentication of the API server: configured files, or the development ones (README: kubectl). */
+function apiSecurity(cfg: Config, dev: DevFiles | undefined): { tls?: ServingTls; authn?: ApiAuthentication } {
+  const s = cfg.apiServing;
+  if (s.insecure) {
+    console.warn("netguard API server: WARNING: api.insecure: plain HTTP and no authentication; anyone who can reach the port can read and write every object");
+    return {};
+  }
+  const certFile = s.tlsCertFile ?? dev?.certFile;
+  const keyFile = s.tlsKeyFile ?? dev?.keyFile;
+  if (!certFile || !keyFile) throw new ConfigError("config: api.tls.cert_file and api.tls.key_file are required (or api.insecure)");
+  const log = (m: string) => console.warn(m);
+  let tls: ServingTls;
+  try {
+    tls = createServingTls(
+      { certFile, keyFile, clientCaFile: s.clientCaFile, requestHeaderClientCaFile: s.requestHeaderClientCaFile },
+      { intervalMs: s.reloadIntervalMs, log },
+    );
+  } catch (e) {
+    throw new ConfigError(`config: api.tls: ${(e as Error).message}`);
+  }
+  let authn: ApiAuthentication;
+  try {
+    authn = createApiAuthentication({ ...s, tokenFile: s.tokenFile ?? dev?.tokenFile }, tls, log);
+  } catch (e) {
+    throw new ConfigError(`config: api.token_file (env NETGUARD_API_TOKEN_FILE): ${(e as Error).message}`);
+  }
+  return { tls, authn };
+}
+
+/** The development files when the API server has no certificate configured and is not insecure. */
+function devFiles(cfg: Config): DevFiles | undefined {
+  const s = cfg.apiServing;
+  if (s.insecure || s.tlsCertFile) return undefined;
+  const dev = prepareDevFiles(s.devDir);
+  if (dev.created.length) console.log(`netguard: made development files (no api.tls.cert_file configured): ${dev.created.join(", ")}`);
+  return dev;
+}
+
+async function runApiServer(cfg: Config, backendEndpoint: string, dev?: DevFiles): Promise<Stoppable> {
   const metrics = createApiServerMetrics();
+  const { tls, authn } = apiSecurity(cfg, dev);
   // TLS material and bearer token toward the backend (api.backend_tls.*, api.backend_token_file).
   const credentials = loadBackendClientCredentials(cfg.apiBackendAccess);
   const backend = createBackendClient(backendEndpoint, metrics.observeBackendCall, undefined, {
@@ -66,10 +105,13 @@ async function runApiServer(cfg: Config, backendEndpoint: string): Promise<Stopp
       maxWatchesPerClient: l.apiMaxWatchesPerClient,
       idleTimeoutMs: l.apiIdleTimeoutMs,
     },
+    tls,
+    authenticate: authn?.authenticate,
     authorizer: createConfiguredAuthorizer(cfg.apiAuthorization),
     audit: cfg.apiAuditLog ? createConfiguredAuditLog(cfg.apiAuditLog) : undefined,
   });
   console.log(`netguard API server listening on ${api.url} (netguard.sgroups.io/v1beta1; backend ${backendEndpoint}; watch mode ${cfg.watch.mode})`);
+  if (dev && writeDevKubeconfig(dev, api.url)) console.log(`netguard: wrote ${dev.kubeconfigFile} (user admin, ${api.url}): export KUBECONFIG=${dev.kubeconfigFile}`);
   // api.metrics_addr: /metrics without credentials on its own (loopback by choice) address.
   const metricsListener = cfg.apiMetrics ? await startMetricsListener(cfg.apiMetrics.host, cfg.apiMetrics.port, () => metrics.render()) : undefined;
   if (metricsListener) console.log(`netguard API server metrics on ${metricsListener.url}`);
@@ -77,6 +119,7 @@ async function runApiServer(cfg: Config, backendEndpoint: string): Promise<Stopp
     async close() {
       await metricsListener?.close();
       credentials.stop();
+      authn?.stop();
       await api.close();
       // Before the backend stops: its GOAWAY must find no client session here (see BackendClient.close).
       backend.close();
@@ -104,7 +147,6 @@ async function runBackend(cfg: Config): Promise<Stoppable & { url: string }> {
     bookmarkIntervalMs: cfg.eventStore.bookmarkIntervalMs,
     shutdownGraceMs: cfg.shutdownGraceMs,
     maxMessageBytes: cfg.limits.backendMaxMessageBytes,
-    maxSyncItems: cfg.limits.backendMaxSyncItems,
     maxSyncItems: cfg.limits.backendMaxSyncItems,
     maxWatchStreams: cfg.limits.backendMaxWatchStreams,
     connections: {
@@ -145,6 +187,12 @@ async function main(argv: string[]): Promise<void> {
   }
   const cfg = loadConfig(text, insecure ? { ...process.env, NETGUARD_API_INSECURE: "true" } : process.env);
   const dev = mode === "backend" ? undefined : devFiles(cfg);
+  // All-in-one in development mode: the backend accepts only the API server's generated token
+  // (unless backend tokens are configured), and the API server presents it.
+  if (mode === "all" && dev && !cfg.backendAccess.tokenFile && !cfg.apiBackendAccess.tokenFile) {
+    cfg.backendAccess.tokenFile = dev.backendTokensFile;
+    cfg.apiBackendAccess.tokenFile = dev.backendTokenFile;
+  }
   const parts: Stoppable[] = [];
   if (mode === "all" || mode === "backend") {
     const backend = await runBackend(cfg);

@@ -50,6 +50,7 @@ export async function startApiServerProc(
       args: ["src/main.ts", "apiserver"],
       env: {
         NETGUARD_API_ADDR: `127.0.0.1:${port}`,
+        NETGUARD_API_INSECURE: "true",
         BACKEND_ENDPOINT: `127.0.0.1:${proxy.port}`,
         WATCH_MODE: mode,
         WATCH_POLLING_INTERVAL: pollingInterval,

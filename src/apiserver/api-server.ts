@@ -3,6 +3,9 @@
  * (discovery, OpenAPI, REST, watch, health), run by Bun.serve or Deno.serve. It keeps no
  * authoritative state: reads and writes go to the backend; watches are served from per-kind
  * watch caches fed by one backend stream (or poller) per kind.
+ *
+ * Served over HTTPS (HTTP/2 and HTTP/1.1) when given TLS files; every request is authenticated
+ * first (client certificate, front proxy, bearer token) and carries its user from then on.
  */
 import { requestConnection, serveFetch, type FetchServer } from "../runtime/serve-fetch.ts";
 import { checkUrlLength, limitRequestBody } from "./request-limits.ts";
@@ -16,6 +19,8 @@ import type { ApiServerMetrics } from "./apiserver-metrics.ts";
 import { createBackendReadiness, readyzResponse, type BackendReadiness } from "./backend-readiness.ts";
 import type { Authorizer } from "./auth/authorizer.ts";
 import type { AuditLog } from "./auth/audit-log.ts";
+import type { Authenticate } from "./auth/authn.ts";
+import type { ServingTls } from "./serving-tls.ts";
 
 export interface ApiHandlerOptions {
   backend: BackendClient;
@@ -32,6 +37,8 @@ export interface ApiHandlerOptions {
   authorizer?: Authorizer;
   /** Audit log of mutating requests (auth/audit-log.ts); absent = none. */
   audit?: AuditLog;
+  /** Authenticates every request before routing (absent = no authentication: plain-HTTP test stacks, `api.insecure`). */
+  authenticate?: Authenticate;
 }
 
 /** The API server's limits (README: Configuration). */
@@ -64,6 +71,8 @@ export function createApiHandler(o: ApiHandlerOptions): ApiHandler {
   const handler: ApiHandler = async (req) => {
     const url = new URL(req.url);
     try {
+      const refused = o.authenticate?.(req, url, requestConnection(req));
+      if (refused) return refused;
       if (url.pathname === "/readyz") return readyzResponse(url, [{ name: "backend", result: await readiness.check() }]);
       if (url.pathname === "/healthz" || url.pathname === "/livez") {
         return new Response("ok", { headers: { "content-type": "text/plain" } });
@@ -110,14 +119,24 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export async function startApiServer(host: string, port: number, o: ApiHandlerOptions): Promise<ApiServer> {
+export interface ApiServerOptions extends ApiHandlerOptions {
+  /** Serve HTTPS with these (reloading) files; absent = plain HTTP. */
+  tls?: ServingTls;
+}
+
+export async function startApiServer(host: string, port: number, o: ApiServerOptions): Promise<ApiServer> {
   const handler = createApiHandler(o);
-  const server: FetchServer = await serveFetch(host, port, handler, { idleTimeoutMs: o.limits?.idleTimeoutMs ?? DEFAULT_API_LIMITS.idleTimeoutMs });
+  const server: FetchServer = await serveFetch(host, port, handler, {
+    idleTimeoutMs: o.limits?.idleTimeoutMs ?? DEFAULT_API_LIMITS.idleTimeoutMs,
+    tls: o.tls?.material(),
+  });
+  o.tls?.onReload((m) => server.setTls?.(m));
   const display = host === "0.0.0.0" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   return {
-    url: `http://${display}:${server.port}`,
+    url: `${server.scheme}://${display}:${server.port}`,
     port: server.port,
     async close() {
+      o.tls?.stop();
       await o.watch.close();
       await server.stop();
     },

@@ -40,6 +40,8 @@ export interface Config {
   apiBackendAccess: ApiBackendAccessConfig;
   /** API server: separate loopback-by-default address serving only /metrics; undefined = off. */
   apiMetrics?: { host: string; port: number };
+  /** API server TLS serving and client authentication (issue 10). */
+  apiServing: ApiServingConfig;
   /** API server authorization: RBAC policy file and SubjectAccessReview delegation (issue 10). */
   apiAuthorization: ApiAuthorizationConfig;
   /** API server audit log: "-" = stdout, "" = off, else a file appended to (issue 10). */
@@ -57,6 +59,35 @@ export interface ApiAuthorizationConfig {
   denyTtlMs: number;
   /** Deadline of each SubjectAccessReview call (kube's delegating client timeout: 10 s). */
   timeoutMs: number;
+}
+
+/**
+ * How the API server serves and whom it believes (issue 10; README: kubectl). Without a
+ * certificate and not `insecure`, a development CA, serving certificate, admin token and
+ * kubeconfig are made in `devDir` on first start.
+ */
+export interface ApiServingConfig {
+  /** Plain HTTP, no authentication (explicit opt-in only). */
+  insecure: boolean;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  /** PEM CA bundle for user client certificates (user = CN, groups = O). */
+  clientCaFile?: string;
+  /** Front proxy: CA bundle its client certificate must chain to; unset = X-Remote-* headers ignored. */
+  requestHeaderClientCaFile?: string;
+  /** Front proxy certificate CNs accepted; empty = any from that CA. */
+  requestHeaderAllowedNames: string[];
+  requestHeaderUsernameHeaders: string[];
+  requestHeaderGroupHeaders: string[];
+  requestHeaderExtraHeaderPrefixes: string[];
+  /** kube's static token file (token,user,uid,"g1,g2"); reloaded on change. */
+  tokenFile?: string;
+  /** Anonymous requests may read discovery and OpenAPI. */
+  anonymousDiscovery: boolean;
+  /** Where the development PKI, admin token and kubeconfig go (when no certificate is configured). */
+  devDir: string;
+  /** Poll interval for certificate, CA and token file changes. */
+  reloadIntervalMs: number;
 }
 
 /**
@@ -171,6 +202,19 @@ const SETTINGS = {
   apiBackendCert: { key: "api.backend_tls.cert_file", env: "NETGUARD_API_BACKEND_TLS_CERT_FILE", def: "" },
   apiBackendKey: { key: "api.backend_tls.key_file", env: "NETGUARD_API_BACKEND_TLS_KEY_FILE", def: "" },
   apiBackendTokenFile: { key: "api.backend_token_file", env: "NETGUARD_API_BACKEND_TOKEN_FILE", def: "" },
+  apiInsecure: { key: "api.insecure", env: "NETGUARD_API_INSECURE", def: "false" },
+  apiTlsCert: { key: "api.tls.cert_file", env: "NETGUARD_API_TLS_CERT_FILE", def: "" },
+  apiTlsKey: { key: "api.tls.key_file", env: "NETGUARD_API_TLS_KEY_FILE", def: "" },
+  apiClientCa: { key: "api.tls.client_ca_file", env: "NETGUARD_API_TLS_CLIENT_CA_FILE", def: "" },
+  apiRhCa: { key: "api.requestheader.client_ca_file", env: "NETGUARD_API_REQUESTHEADER_CLIENT_CA_FILE", def: "" },
+  apiRhAllowed: { key: "api.requestheader.allowed_names", env: "NETGUARD_API_REQUESTHEADER_ALLOWED_NAMES", def: "" },
+  apiRhUser: { key: "api.requestheader.username_headers", env: "NETGUARD_API_REQUESTHEADER_USERNAME_HEADERS", def: "X-Remote-User" },
+  apiRhGroup: { key: "api.requestheader.group_headers", env: "NETGUARD_API_REQUESTHEADER_GROUP_HEADERS", def: "X-Remote-Group" },
+  apiRhExtra: { key: "api.requestheader.extra_headers_prefix", env: "NETGUARD_API_REQUESTHEADER_EXTRA_HEADERS_PREFIX", def: "X-Remote-Extra-" },
+  apiTokenFile: { key: "api.token_file", env: "NETGUARD_API_TOKEN_FILE", def: "" },
+  apiAnonDiscovery: { key: "api.anonymous_discovery", env: "NETGUARD_API_ANONYMOUS_DISCOVERY", def: "false" },
+  apiDevDir: { key: "api.dev_dir", env: "NETGUARD_API_DEV_DIR", def: "./data" },
+  apiReloadInterval: { key: "api.reload_interval", env: "NETGUARD_API_RELOAD_INTERVAL", def: "1s" },
   apiAuthzPolicy: { key: "api.authorization.policy_file", env: "NETGUARD_API_AUTHORIZATION_POLICY_FILE", def: "" },
   apiAuthzKubeconfig: { key: "api.authorization.kubeconfig", env: "NETGUARD_API_AUTHORIZATION_KUBECONFIG", def: "" },
   apiAuthzAllowTtl: { key: "api.authorization.allow_ttl", env: "NETGUARD_API_AUTHORIZATION_ALLOW_TTL", def: "10s" },
@@ -248,6 +292,8 @@ export function loadConfig(yamlText: string | undefined, env: Record<string, str
     if (e !== undefined && e !== "") return e;
     const v = lookup(doc, s.key);
     if (v === undefined || v === null) return s.def;
+    // Lists (header names, allowed CNs) may be YAML sequences of scalars; env gives them comma-separated.
+    if (Array.isArray(v) && v.every((x) => x !== null && typeof x !== "object")) return v.join(",");
     if (typeof v === "object") throw new ConfigError(`config: ${s.key}: expected a scalar value`);
     return String(v);
   };
@@ -281,6 +327,30 @@ export function loadConfig(yamlText: string | undefined, env: Record<string, str
     keyFile: optional(S.apiBackendKey),
     tokenFile: optional(S.apiBackendTokenFile),
   };
+  const list = (s: Setting): string[] =>
+    get(s)
+      .split(",")
+      .map((x) => x.trim())
+      .filter((x) => x !== "");
+  pair(S.apiTlsCert, S.apiTlsKey);
+  const apiServing: ApiServingConfig = {
+    insecure: parseBool(S.apiInsecure, get(S.apiInsecure)),
+    tlsCertFile: optional(S.apiTlsCert),
+    tlsKeyFile: optional(S.apiTlsKey),
+    clientCaFile: optional(S.apiClientCa),
+    requestHeaderClientCaFile: optional(S.apiRhCa),
+    requestHeaderAllowedNames: list(S.apiRhAllowed),
+    requestHeaderUsernameHeaders: list(S.apiRhUser),
+    requestHeaderGroupHeaders: list(S.apiRhGroup),
+    requestHeaderExtraHeaderPrefixes: list(S.apiRhExtra),
+    tokenFile: optional(S.apiTokenFile),
+    anonymousDiscovery: parseBool(S.apiAnonDiscovery, get(S.apiAnonDiscovery)),
+    devDir: get(S.apiDevDir),
+    reloadIntervalMs: parseDur(S.apiReloadInterval, get(S.apiReloadInterval), true),
+  };
+  if (apiServing.insecure && (apiServing.tlsCertFile || apiServing.clientCaFile || apiServing.requestHeaderClientCaFile || apiServing.tokenFile)) {
+    throw new ConfigError(`config: ${where(S.apiInsecure)} serves plain HTTP without authentication; it cannot be combined with api.tls.*, api.requestheader.client_ca_file or api.token_file`);
+  }
   const apiAuthorization: ApiAuthorizationConfig = {
     policyFile: get(S.apiAuthzPolicy),
     kubeconfig: get(S.apiAuthzKubeconfig),
@@ -290,6 +360,7 @@ export function loadConfig(yamlText: string | undefined, env: Record<string, str
   };
   const apiAuditLog = get(S.apiAuditLog) === "off" ? "" : get(S.apiAuditLog);
   return {
+    apiServing,
     apiAuthorization,
     apiAuditLog,
     backendAccess,

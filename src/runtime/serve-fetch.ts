@@ -10,7 +10,14 @@
  * on a method it does not know and answers a request line plus headers over its
  * `--max-http-header-size` (16 KiB unless given) with a bare 431; Deno.serve has no idle-timeout
  * setting (its `keepOpen` does nothing).
+ *
+ * With `tls`, both runtimes serve through node:http2's secure server instead (serve-fetch-tls.ts):
+ * it is the only way a fetch handler learns the client certificate of its connection.
  */
+import { serveFetchTls, type TlsConnectionInfo, type TlsMaterial } from "./serve-fetch-tls.ts";
+
+export type { TlsConnectionInfo, TlsMaterial } from "./serve-fetch-tls.ts";
+
 export type FetchHandler = (req: Request) => Response | Promise<Response>;
 
 /** What a handler may learn about and do with the connection a request came on. */
@@ -19,15 +26,23 @@ export interface FetchConnection {
   readonly clientAddress: string;
   /** Exempts this request from the idle timeout (long-lived streaming responses). */
   keepOpen(): void;
+  /** The TLS connection's client certificate state; undefined on plain HTTP. */
+  readonly tls?: TlsConnectionInfo;
 }
 
 export interface FetchServerOptions {
   /** Idle/slow-header timeout; 0 or absent = none. Bun rounds it to whole seconds (max 255). */
   idleTimeoutMs?: number;
+  /** Serve HTTPS (HTTP/2 by ALPN and HTTP/1.1) with this certificate, key and client CAs. */
+  tls?: TlsMaterial;
 }
 
 export interface FetchServer {
   readonly port: number;
+  /** "https" when serving TLS. */
+  readonly scheme: "http" | "https";
+  /** Replaces the TLS material for new connections (HTTPS servers only; open ones keep theirs). */
+  setTls?(m: TlsMaterial): void;
   stop(): Promise<void>;
 }
 
@@ -49,6 +64,13 @@ export function requestConnection(req: Request): FetchConnection {
 }
 
 export async function serveFetch(host: string, port: number, handler: FetchHandler, o: FetchServerOptions = {}): Promise<FetchServer> {
+  if (o.tls) {
+    const keepOpen = () => undefined;
+    const server = await serveFetchTls(host, port, handler, o.tls, { idleTimeoutMs: o.idleTimeoutMs }, (req, ctx) =>
+      connections.set(req, { clientAddress: ctx.clientAddress, keepOpen, tls: ctx.tls }),
+    );
+    return { port: server.port, scheme: "https", setTls: (m) => server.setTls(m), stop: () => server.stop() };
+  }
   if (typeof Bun !== "undefined") {
     const idleTimeout = o.idleTimeoutMs ? Math.min(255, Math.max(1, Math.ceil(o.idleTimeoutMs / 1000))) : 0;
     const server = Bun.serve({
@@ -63,6 +85,7 @@ export async function serveFetch(host: string, port: number, handler: FetchHandl
     });
     return {
       port: server.port ?? port,
+      scheme: "http",
       async stop() {
         await server.stop(true);
       },
@@ -75,6 +98,7 @@ export async function serveFetch(host: string, port: number, handler: FetchHandl
     });
     return {
       port: server.addr.port,
+      scheme: "http",
       async stop() {
         await server.shutdown();
       },

@@ -146,6 +146,7 @@ export async function apiServerProcess(backendEndpoint: string, env: Record<stri
       args: ["src/main.ts", "apiserver"],
       env: (p) => ({
         NETGUARD_API_ADDR: `127.0.0.1:${p}`,
+        NETGUARD_API_INSECURE: "true",
         BACKEND_ENDPOINT: backendEndpoint,
         WATCH_MODE: "streaming",
         WATCH_STREAM_RECONNECT_DELAY: "100ms",

@@ -48,6 +48,8 @@ export async function startDenoMain(env: Record<string, string>, startTimeoutMs 
       ...process.env,
       NETGUARD_BACKEND_ADDR: "127.0.0.1:0",
       NETGUARD_API_ADDR: "127.0.0.1:0",
+      // Plain HTTP (its kubectl and buf curl steps use http://); TLS is covered by kubectl-tls.test.ts.
+      NETGUARD_API_INSECURE: "true",
       DENO_NO_UPDATE_CHECK: "1",
       NO_COLOR: "1",
       ...env,
