@@ -7,7 +7,7 @@
  */
 import { createCertPool, type CertPool } from "../runtime/cert-pool.ts";
 import type { TlsMaterial } from "../runtime/serve-fetch.ts";
-import { readFiles, watchFiles, type FileWatch } from "../runtime/watched-files.ts";
+import { createReloadingFiles } from "../runtime/reloading-files.ts";
 
 export interface ServingTlsFiles {
   certFile: string;
@@ -52,24 +52,27 @@ function build(f: ServingTlsFiles, contents: string[]): Loaded {
  */
 export function createServingTls(f: ServingTlsFiles, o: { intervalMs: number; log: (msg: string) => void }): ServingTls {
   const paths = [f.certFile, f.keyFile, ...(f.clientCaFile ? [f.clientCaFile] : []), ...(f.requestHeaderClientCaFile ? [f.requestHeaderClientCaFile] : [])];
-  let current = build(f, readFiles(paths));
   const listeners: ((m: TlsMaterial) => void)[] = [];
-  const watch: FileWatch = watchFiles(
+  const files = createReloadingFiles(
     paths,
-    o.intervalMs,
     (contents) => {
       const next = build(f, contents);
+      // a listener that rejects the material (a key not matching a half-rotated certificate)
+      // throws here, and the previous material stays in force
       for (const l of listeners) l(next.material);
-      current = next;
-      o.log(`API server: TLS files reloaded (${f.certFile}); new connections use them, open ones keep theirs`);
+      return next;
     },
-    (e) => o.log(`API server: TLS files not reloaded, keeping the previous ones: ${e.message}`),
+    {
+      intervalMs: o.intervalMs,
+      onReload: () => o.log(`API server: TLS files reloaded (${f.certFile}); new connections use them, open ones keep theirs`),
+      onError: (e) => o.log(`API server: TLS files not reloaded, keeping the previous ones: ${e.message}`),
+    },
   );
   return {
-    material: () => current.material,
-    clientPool: () => current.client,
-    frontProxyPool: () => current.frontProxy,
+    material: () => files.current().material,
+    clientPool: () => files.current().client,
+    frontProxyPool: () => files.current().frontProxy,
     onReload: (fn) => void listeners.push(fn),
-    stop: () => watch.stop(),
+    stop: () => files.stop(),
   };
 }

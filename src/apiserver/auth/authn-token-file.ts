@@ -4,7 +4,7 @@
  * restart. A file that becomes invalid keeps the last good tokens (and is logged). The bearer
  * header is read as k8s.io/apiserver's bearertoken authenticator reads it.
  */
-import { readFiles, watchFiles, type FileWatch } from "../../runtime/watched-files.ts";
+import { createReloadingFiles } from "../../runtime/reloading-files.ts";
 import { parseTokenFile } from "./authn-token-csv.ts";
 import type { Authenticator } from "./authn-types.ts";
 import type { UserInfo } from "./user-info.ts";
@@ -34,24 +34,19 @@ export function createTokenFileAuthenticator(path: string, o: { pollMs: number; 
     for (const w of t.warnings) o.log(w);
     return t.tokens;
   };
-  let tokens = load(readFiles([path])[0]!);
-  const watch: FileWatch = watchFiles(
-    [path],
-    o.pollMs,
-    ([text]) => {
-      tokens = load(text!);
-      o.log(`token file '${path}' reloaded (${tokens.size} tokens)`);
-    },
-    (e) => o.log(`token file '${path}' not reloaded, keeping the previous tokens: ${e.message}`),
-  );
+  const files = createReloadingFiles([path], ([text]) => load(text!), {
+    intervalMs: o.pollMs,
+    onReload: (tokens) => o.log(`token file '${path}' reloaded (${tokens.size} tokens)`),
+    onError: (e) => o.log(`token file '${path}' not reloaded, keeping the previous tokens: ${e.message}`),
+  });
   return {
     authenticate(req) {
       const token = bearerToken(req);
       if (token === undefined) return undefined;
-      const user = tokens.get(token);
+      const user = files.current().get(token);
       if (!user) return { error: "invalid bearer token" };
       return { user: { ...user, groups: [...user.groups], extra: { ...user.extra } } };
     },
-    stop: () => watch.stop(),
+    stop: () => files.stop(),
   };
 }
