@@ -7,13 +7,14 @@
  * Served over HTTPS (HTTP/2 and HTTP/1.1) when given TLS files; every request is authenticated
  * first (client certificate, front proxy, bearer token) and carries its user from then on.
  */
+import type { Rejection } from "../runtime/http-rejection.ts";
 import { requestConnection, serveFetch, type FetchServer } from "../runtime/serve-fetch.ts";
 import { checkUrlLength, limitRequestBody } from "./request-limits.ts";
 import { createWatchAdmission } from "./watch-admission.ts";
 import { isWatchRequest } from "./rest/watch-request.ts";
 import type { BackendClient } from "./backend-client.ts";
 import { createRestHandler } from "./rest/rest-handler.ts";
-import { statusError, statusResponse, StatusError, toStatus } from "./status.ts";
+import { statusBody, statusError, statusResponse, StatusError, toStatus } from "./status.ts";
 import type { WatchHub } from "./watch/watch-types.ts";
 import type { ApiServerMetrics } from "./apiserver-metrics.ts";
 import { createBackendReadiness, readyzResponse, type BackendReadiness } from "./backend-readiness.ts";
@@ -124,11 +125,18 @@ export interface ApiServerOptions extends ApiHandlerOptions {
   tls?: ServingTls;
 }
 
+/** What the HTTP layer refuses before routing is answered with a Status, like every other error. */
+const statusRejection: Rejection = (code, message) => {
+  const reason = code === 405 ? "MethodNotAllowed" : code === 431 ? "RequestHeaderFieldsTooLarge" : "BadRequest";
+  return { contentType: "application/json", body: JSON.stringify(statusBody(code, reason, message)) };
+};
+
 export async function startApiServer(host: string, port: number, o: ApiServerOptions): Promise<ApiServer> {
   const handler = createApiHandler(o);
   const server: FetchServer = await serveFetch(host, port, handler, {
     idleTimeoutMs: o.limits?.idleTimeoutMs ?? DEFAULT_API_LIMITS.idleTimeoutMs,
     tls: o.tls?.material(),
+    rejection: statusRejection,
   });
   o.tls?.onReload((m) => server.setTls?.(m));
   const display = host === "0.0.0.0" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;

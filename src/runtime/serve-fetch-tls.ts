@@ -17,6 +17,7 @@ import http2 from "node:http2";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
+import { methodKept, plainRejection, rawHttp1Rejection, type Rejection } from "./http-rejection.ts";
 import { readPeerCertificate, type PeerCertificate } from "./peer-certificate.ts";
 
 /** PEM contents the TLS server uses. */
@@ -169,10 +170,16 @@ export function serveFetchTls(
   port: number,
   handler: Handler,
   material: TlsMaterial,
-  o: { idleTimeoutMs?: number },
+  o: { idleTimeoutMs?: number; rejection?: Rejection },
   bind: (req: Request, ctx: TlsRequestContext) => void,
 ): Promise<TlsFetchServer> {
   const idleMs = o.idleTimeoutMs ?? 0;
+  const rejection = o.rejection ?? plainRejection;
+  const reject = (res: ServerResponse, code: number, message: string) => {
+    const { contentType, body } = rejection(code, message);
+    res.writeHead(code, { "content-type": contentType });
+    res.end(body);
+  };
   const states = new Map<object, ConnState>();
   const rawSockets = new Set<Socket>();
   const track = (key: object, close: () => void): ConnState => {
@@ -190,9 +197,26 @@ export function serveFetchTls(
   const server = http2.createSecureServer({
     ...secureContextOptions(material),
     allowHTTP1: true,
+    // Long URLs and headers reach the handler, which answers them with its own limits (414/431)
+    // instead of the HTTP/2 layer resetting the stream without a word. Bun 1.4's HTTP/2 server
+    // still refuses a header block much above 64 KB (REFUSED_STREAM) whatever this says.
+    settings: { maxHeaderListSize: 1 << 20 },
     requestCert: true,
     rejectUnauthorized: false,
     ...(idleMs > 0 ? { handshakeTimeout: idleMs } : {}),
+  });
+
+  // HTTP/1.1 requests the parser refuses (an unknown method, oversized headers) get an answer in
+  // the server's own format before the socket closes, rather than a bare 400 or a reset.
+  server.on("clientError", (err: Error & { code?: string }, sock: Socket) => {
+    if (!sock.writable) return sock.destroy();
+    const [code, reason, message] =
+      err.code === "HPE_INVALID_METHOD"
+        ? ([405, "Method Not Allowed", "the server does not allow this method"] as const)
+        : err.code === "HPE_HEADER_OVERFLOW"
+          ? ([431, "Request Header Fields Too Large", "the request's headers are too large"] as const)
+          : ([400, "Bad Request", "the request could not be parsed"] as const);
+    sock.end(rawHttp1Rejection(rejection, code, reason, message));
   });
 
   server.on("connection", (sock: Socket) => {
@@ -254,8 +278,11 @@ export function serveFetchTls(
         ...(hasBody ? { body: requestBody(nreq), duplex: "half" } : {}),
       } as RequestInit);
     } catch {
-      res.writeHead(400, { "content-type": "text/plain" });
-      res.end("bad request");
+      reject(res, 400, "the request could not be parsed");
+      return;
+    }
+    if (!methodKept(method, req)) {
+      reject(res, 405, `the server does not allow this method: ${method.slice(0, 32)}`);
       return;
     }
     bind(req, { clientAddress: nreq.socket?.remoteAddress ?? "", tls: connectionInfo(key, nreq.socket) });

@@ -14,6 +14,7 @@
  * With `tls`, both runtimes serve through node:http2's secure server instead (serve-fetch-tls.ts):
  * it is the only way a fetch handler learns the client certificate of its connection.
  */
+import type { Rejection } from "./http-rejection.ts";
 import { serveFetchTls, type TlsConnectionInfo, type TlsMaterial } from "./serve-fetch-tls.ts";
 
 export type { TlsConnectionInfo, TlsMaterial } from "./serve-fetch-tls.ts";
@@ -35,6 +36,8 @@ export interface FetchServerOptions {
   idleTimeoutMs?: number;
   /** Serve HTTPS (HTTP/2 by ALPN and HTTP/1.1) with this certificate, key and client CAs. */
   tls?: TlsMaterial;
+  /** Bodies of answers given before the handler runs (unknown method, headers too large; HTTPS). */
+  rejection?: Rejection;
 }
 
 export interface FetchServer {
@@ -66,7 +69,7 @@ export function requestConnection(req: Request): FetchConnection {
 export async function serveFetch(host: string, port: number, handler: FetchHandler, o: FetchServerOptions = {}): Promise<FetchServer> {
   if (o.tls) {
     const keepOpen = () => undefined;
-    const server = await serveFetchTls(host, port, handler, o.tls, { idleTimeoutMs: o.idleTimeoutMs }, (req, ctx) =>
+    const server = await serveFetchTls(host, port, handler, o.tls, { idleTimeoutMs: o.idleTimeoutMs, rejection: o.rejection }, (req, ctx) =>
       connections.set(req, { clientAddress: ctx.clientAddress, keepOpen, tls: ctx.tls }),
     );
     return { port: server.port, scheme: "https", setTls: (m) => server.setTls(m), stop: () => server.stop() };
