@@ -34,8 +34,9 @@ BUN_BIN="$(bun_binary)"
 # The runtime needs exactly what the compiled program (a bun binary with the bundle appended) links.
 mapfile -t LIBS < <(ldd "$BUN_BIN" | grep -oE '/[^ ]+' | sort -u)
 CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
-# Inputs of both images; a changed input makes them again.
-INPUTS="$( { cat scripts/image-standins.sh; sha256sum "$BUN_BIN" /bin/busybox "$CA_BUNDLE" "${LIBS[@]}"; } | sha256sum | cut -c1-16)"
+# Inputs of both images, by content (a clone elsewhere has the same bun at another path); a changed
+# input makes them again.
+INPUTS="$( { cat scripts/image-standins.sh; printf '%s\n' "${LIBS[@]}"; sha256sum "$BUN_BIN" /bin/busybox "$CA_BUNDLE" "${LIBS[@]}" | cut -d' ' -f1; } | sha256sum | cut -c1-16)"
 
 current() {
   timeout 30 podman image inspect --format '{{index .Labels "netguard.ci.inputs"}}' "$1" 2>/dev/null || true
@@ -85,6 +86,9 @@ make_builder() {
   timeout 120 buildah commit --quiet --rm "$c" "$STANDIN_BUILDER" >/dev/null
 }
 
+# The images these replace, removed once the new ones are tagged (unless a container still uses one).
+old_ids="$(timeout 30 podman image inspect --format '{{.Id}}' "$STANDIN_RUNTIME" "$STANDIN_BUILDER" 2>/dev/null || true)"
 make_runtime
 make_builder
+for id in $old_ids; do timeout 30 podman rmi "$id" >/dev/null 2>&1 || true; done
 echo "stand-ins: made $STANDIN_RUNTIME and $STANDIN_BUILDER ($INPUTS; bun from $BUN_BIN)"
