@@ -1,6 +1,6 @@
 /**
  * The API server's /metrics: the seed's four watch metrics, watch clients per kind and source mode,
- * the source mode itself, watch-cache occupancy, lapped and terminated watchers, poller List calls,
+ * the source mode itself and the configured one, watch-cache occupancy, lapped and terminated watchers, poller List calls,
  * backend RPCs by method and code, HTTP requests by verb/resource/code, and the process.
  *
  * Hot paths touch pre-resolved children only (a number update); the watch hub's own counters are
@@ -96,6 +96,10 @@ export function createApiServerMetrics(): ApiServerMetrics {
     }
     return out;
   });
+  // What the configuration intends, so an alert can tell a fallback to polling from polling by design.
+  r.collect("netguard_apiserver_watch_configured_mode", "1 for the configured watch mode (auto, streaming or polling; polling when streaming is disabled).", "gauge", () =>
+    hub ? [{ labels: { mode: hub.configuredMode }, value: 1 }] : [],
+  );
   r.collect("netguard_apiserver_watch_cache_events", "Events held in each watch cache's ring.", "gauge", () =>
     Object.entries(hub?.occupancy() ?? {}).map(([k, o]) => ({ labels: { resource_type: plural(k) }, value: o.events })),
   );

@@ -1,7 +1,7 @@
 /**
  * The backend's /metrics: the seed's watch metrics (active streams, events), Connect RPCs by method
  * and code with durations, the event store (ring occupancy, lapped and expired cursors, log reads),
- * the event log (size, retention floor, newest resourceVersion), objects per kind, and the process.
+ * the event log (size, retention floor, newest resourceVersion, oldest open watcher's position), objects per kind, and the process.
  */
 import type { Interceptor } from "@connectrpc/connect";
 import { ConnectError } from "@connectrpc/connect";
@@ -56,6 +56,11 @@ export function createBackendMetrics(engine: Engine, persistence: Persistence): 
   (timer as { unref?: () => void }).unref?.();
   r.collect("netguard_event_log_events", "Events retained in the durable log (refreshed every 5 s).", "gauge", () => [{ labels: {}, value: logSize }]);
   r.collect("netguard_event_log_floor_resource_version", "Retention floor: watch positions at or below it have expired.", "gauge", () => [{ labels: {}, value: engine.floorRv }]);
+  // No sample without a watcher, so an alert comparing it with the floor stays silent when idle.
+  r.collect("netguard_event_store_oldest_cursor_resource_version", "Position of the furthest-behind open Watch stream (caught-up streams count as the newest version).", "gauge", () => {
+    const rv = engine.events.oldestPosition();
+    return rv === undefined ? [] : [{ labels: {}, value: rv }];
+  });
   r.collect("netguard_resource_version", "Newest committed resourceVersion.", "gauge", () => [{ labels: {}, value: engine.currentRv }]);
   r.collect("netguard_objects", "Stored objects per resource type.", "gauge", () => KINDS.map((k) => ({ labels: { resource_type: k.plural }, value: engine.index.count(k.kind) })));
   registerProcessMetrics(r);

@@ -54,6 +54,8 @@ export interface WatchHubWithStats extends WatchHub {
   stats(): Record<string, KindWatchStats>;
   /** Ring and state sizes per kind watched so far. */
   occupancy(): Record<string, CacheOccupancy>;
+  /** The mode the configuration asks for ("polling" when streaming is switched off). */
+  readonly configuredMode: WatchMode;
 }
 
 const RV_PATTERN = /^\d{1,15}$/;
@@ -80,6 +82,7 @@ export function createWatchHub(o: WatchHubOptions): WatchHubWithStats {
   };
 
   return {
+    configuredMode: o.streamingEnabled ? o.mode : "polling",
     serve(params, signal) {
       if (closed) throw statusError.unavailable("the API server is shutting down");
       const rv = params.resourceVersion;

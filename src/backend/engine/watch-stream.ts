@@ -84,50 +84,56 @@ export async function* watchKind(engine: Engine, kind: KindDescriptor, p: WatchP
   let lastSentRv = cursor.lastRv;
   let caughtUpOnce = false;
 
-  while (!p.signal.aborted) {
-    const r = await engine.events.read(cursor);
-    if (r.kind === "expired") {
-      const message = `too old resource version: ${cursor.lastRv} (${r.floorRv})`;
-      yield { type: "ERROR", rv: cursor.lastRv, message };
-      throw new WatchExpiredError(message);
-    }
-    for (const ev of r.events) {
-      const now = filterAccepts(filter, ev.namespace, ev.name, ev.object.metadata.labels);
-      if (ev.type !== "MODIFIED") {
-        if (now) yield { type: ev.type, object: ev.object, rv: ev.rv, event: ev };
-        continue;
+  // Tracked while it streams: the backend's oldest-watcher gauge reads its position.
+  const untrack = engine.events.track(cursor);
+  try {
+    while (!p.signal.aborted) {
+      const r = await engine.events.read(cursor);
+      if (r.kind === "expired") {
+        const message = `too old resource version: ${cursor.lastRv} (${r.floorRv})`;
+        yield { type: "ERROR", rv: cursor.lastRv, message };
+        throw new WatchExpiredError(message);
       }
-      const before = filterAccepts(filter, ev.namespace, ev.name, ev.prevLabels);
-      if (now && before) yield { type: "MODIFIED", object: ev.object, rv: ev.rv, event: ev };
-      else if (now) yield { type: "ADDED", object: ev.object, rv: ev.rv, event: ev };
-      else if (before) yield { type: "DELETED", object: ev.object, rv: ev.rv, event: ev };
-    }
-    if (r.events.length) lastSentRv = cursor.lastRv;
-    const caughtUp = cursor.nextSeq >= 0 && cursor.nextSeq === ring.nextSeq;
-    if (!caughtUp) continue;
-    if (p.allowBookmarks && !caughtUpOnce) {
-      // A resumed watcher learns at once that it has caught up (no waiting for the periodic
-      // bookmark): consumers such as the API server's catch-up streams can hand over immediately.
-      caughtUpOnce = true;
-      const progress = Math.max(cursor.lastRv, engine.currentRv);
-      if (progress > lastSentRv) {
+      for (const ev of r.events) {
+        const now = filterAccepts(filter, ev.namespace, ev.name, ev.object.metadata.labels);
+        if (ev.type !== "MODIFIED") {
+          if (now) yield { type: ev.type, object: ev.object, rv: ev.rv, event: ev };
+          continue;
+        }
+        const before = filterAccepts(filter, ev.namespace, ev.name, ev.prevLabels);
+        if (now && before) yield { type: "MODIFIED", object: ev.object, rv: ev.rv, event: ev };
+        else if (now) yield { type: "ADDED", object: ev.object, rv: ev.rv, event: ev };
+        else if (before) yield { type: "DELETED", object: ev.object, rv: ev.rv, event: ev };
+      }
+      if (r.events.length) lastSentRv = cursor.lastRv;
+      const caughtUp = cursor.nextSeq >= 0 && cursor.nextSeq === ring.nextSeq;
+      if (!caughtUp) continue;
+      if (p.allowBookmarks && !caughtUpOnce) {
+        // A resumed watcher learns at once that it has caught up (no waiting for the periodic
+        // bookmark): consumers such as the API server's catch-up streams can hand over immediately.
+        caughtUpOnce = true;
+        const progress = Math.max(cursor.lastRv, engine.currentRv);
+        if (progress > lastSentRv) {
+          yield { type: "BOOKMARK", rv: progress, initialEventsEnd: false };
+          lastSentRv = progress;
+          continue;
+        }
+      }
+      if (p.allowBookmarks && Date.now() >= nextBookmark) {
+        // Everything of this kind up to the newest committed version has been delivered.
+        const progress = Math.max(cursor.lastRv, engine.currentRv);
         yield { type: "BOOKMARK", rv: progress, initialEventsEnd: false };
         lastSentRv = progress;
+        nextBookmark = Date.now() + p.bookmarkIntervalMs;
         continue;
       }
+      await wakeUp({
+        sources: [nextPublish],
+        signal: p.signal,
+        timeoutMs: p.allowBookmarks ? Math.max(0, nextBookmark - Date.now()) : undefined,
+      });
     }
-    if (p.allowBookmarks && Date.now() >= nextBookmark) {
-      // Everything of this kind up to the newest committed version has been delivered.
-      const progress = Math.max(cursor.lastRv, engine.currentRv);
-      yield { type: "BOOKMARK", rv: progress, initialEventsEnd: false };
-      lastSentRv = progress;
-      nextBookmark = Date.now() + p.bookmarkIntervalMs;
-      continue;
-    }
-    await wakeUp({
-      sources: [nextPublish],
-      signal: p.signal,
-      timeoutMs: p.allowBookmarks ? Math.max(0, nextBookmark - Date.now()) : undefined,
-    });
+  } finally {
+    untrack();
   }
 }

@@ -51,6 +51,17 @@ export interface EventStore {
   /** Calls `wake` once at the next publish of this kind; the returned function cancels it. */
   onNextPublish(kind: string, wake: () => void): () => void;
   ring(kind: string): EventRing;
+  /**
+   * Registers a live watcher's cursor for `oldestPosition` (metrics); the returned function
+   * unregisters it. Cursors nobody tracks (one-off reads) cost nothing.
+   */
+  track(cursor: Cursor): () => void;
+  /**
+   * Lowest resourceVersion up to which every tracked cursor has everything of its kind, or
+   * undefined with no tracked cursor. A caught-up cursor counts as the newest version: an idle
+   * watcher of a quiet kind is not "old". Alerts compare it with the log's retention floor.
+   */
+  oldestPosition(): number | undefined;
   /** Counters for metrics and tests. */
   readonly stats: { logReads: number; lapped: number; expired: number };
   /** Events published per kind and change type (read by metrics at scrape time). */
@@ -71,6 +82,15 @@ export function createEventStore(opts: EventStoreOptions): EventStore {
     if (!r) throw new Error(`unknown kind ${kind}`);
     return r;
   };
+  const tracked = new Set<Cursor>();
+  // In the ring, the cursor has every event of its kind before the next unread one; lapped or
+  // reading from the log, lastRv is all it has.
+  const positionOf = (c: Cursor): number => {
+    const ring = ringOf(c.kind);
+    if (c.nextSeq < 0 || c.nextSeq < ring.oldestSeq) return c.lastRv;
+    const next = ring.at(c.nextSeq);
+    return next ? next.rv - 1 : Math.max(c.lastRv, currentRv);
+  };
 
   return {
     get currentRv() {
@@ -78,6 +98,18 @@ export function createEventStore(opts: EventStoreOptions): EventStore {
     },
     stats,
     published,
+    track(c) {
+      tracked.add(c);
+      return () => void tracked.delete(c);
+    },
+    oldestPosition() {
+      let min: number | undefined;
+      for (const c of tracked) {
+        const p = positionOf(c);
+        if (min === undefined || p < min) min = p;
+      }
+      return min;
+    },
     publish(events) {
       for (const ev of events) {
         ringOf(ev.kind).publish(ev);
