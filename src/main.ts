@@ -8,7 +8,7 @@
  * the YAML file (or NETGUARD_CONFIG) with environment variables on top.
  */
 import { readFileSync } from "node:fs";
-import { ConfigError, loadConfig, type Config } from "./config/config.ts";
+import { ConfigError, loadConfig, redactUrl, type Config } from "./config/config.ts";
 import { openPersistence } from "./backend/open-persistence.ts";
 import { startBackend, type BackendAccessOptions } from "./backend/backend.ts";
 import { createBackendClient } from "./apiserver/backend-client.ts";
@@ -23,8 +23,9 @@ import { createApiAuthentication, type ApiAuthentication } from "./apiserver/aut
 import { prepareDevFiles, writeDevKubeconfig, type DevFiles } from "./dev/dev-bootstrap.ts";
 import { loadBackendClientCredentials } from "./runtime/backend-credential-files.ts";
 import { startMetricsListener } from "./runtime/metrics-listener.ts";
+import { runImportCommand } from "./import/import-command.ts";
 
-const USAGE = "usage: bun run src/main.ts [all|backend|apiserver] [--config FILE] [--insecure]";
+const USAGE = "usage: bun run src/main.ts [all|backend|apiserver] [--config FILE] [--insecure] | import --from postgres://… [--dry-run]";
 
 interface Stoppable {
   close(): Promise<void>;
@@ -156,13 +157,15 @@ async function runBackend(cfg: Config): Promise<Stoppable & { url: string }> {
     },
     access: backendAccessOptions(cfg),
   });
-  const store = cfg.storage.kind === "memory" ? "memory" : `sqlite ${cfg.storage.path}`;
+  const store = cfg.storage.kind === "memory" ? "memory" : cfg.storage.kind === "postgres" ? redactUrl(cfg.storage.path) : `sqlite ${cfg.storage.path}`;
   console.log(`netguard backend listening on ${backend.url} (connect, grpc, grpc-web; store: ${store}; rv ${backend.engine.currentRv})`);
   if (backend.metricsListener) console.log(`netguard backend metrics on ${backend.metricsListener.url}`);
   return backend;
 }
 
 async function main(argv: string[]): Promise<void> {
+  // `import --from postgres://…`: migrate an upstream database into the store, then exit (README).
+  if (argv[0] === "import") process.exit(await runImportCommand(argv.slice(1)));
   let mode = "all";
   let configPath = process.env.NETGUARD_CONFIG;
   let insecure = false;

@@ -9,8 +9,8 @@ import { parseDuration } from "./duration.ts";
 export type WatchMode = "polling" | "streaming" | "auto";
 
 export interface StorageConfig {
-  kind: "sqlite" | "memory";
-  /** SQLite file path (kind sqlite). */
+  kind: "sqlite" | "memory" | "postgres";
+  /** SQLite file path (kind sqlite); the postgres:// URL (kind postgres). */
   path: string;
 }
 
@@ -270,7 +270,21 @@ function parseStorage(s: Setting, v: string): StorageConfig {
   if (v === "memory:" || v === "memory") return { kind: "memory", path: "" };
   const m = /^sqlite:(.+)$/.exec(v);
   if (m) return { kind: "sqlite", path: m[1]! };
-  throw new ConfigError(`config: ${where(s)}: "${v}" must be sqlite:<file> or memory:`);
+  // PostgreSQL: shared by several backend replicas (README "PostgreSQL and replicas").
+  if (/^postgres(ql)?:\/\/[^/]/.test(v)) {
+    try {
+      new URL(v);
+    } catch {
+      throw new ConfigError(`config: ${where(s)}: "${redactUrl(v)}" is not a valid postgres:// URL`);
+    }
+    return { kind: "postgres", path: v };
+  }
+  throw new ConfigError(`config: ${where(s)}: "${redactUrl(v)}" must be sqlite:<file>, postgres://… or memory:`);
+}
+
+/** A storage URL with any password replaced, fit for logs and error messages. */
+export function redactUrl(v: string): string {
+  return v.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/, "$1***@");
 }
 
 /**

@@ -12,7 +12,7 @@ export interface PersistenceHarness {
   /** Opens the store; opening again after close() must see what was committed (a restart). */
   open(): Promise<Persistence>;
   /** Removes whatever the harness created (files, directories). */
-  dispose(): void;
+  dispose(): void | Promise<void>;
 }
 
 export function describePersistenceContract(name: string, createHarness: () => PersistenceHarness): void {
@@ -24,7 +24,7 @@ export function describePersistenceContract(name: string, createHarness: () => P
       await fn(store, harness);
     } finally {
       await store.close();
-      harness.dispose();
+      await harness.dispose();
     }
   }
 
@@ -258,7 +258,7 @@ export function describePersistenceContract(name: string, createHarness: () => P
           expect(await fresh.trim({ maxEvents: 1, maxAgeMs: 1 }, T0)).toBe(0);
         } finally {
           await fresh.close();
-          empty.dispose();
+          await empty.dispose();
         }
       });
     });
@@ -367,7 +367,7 @@ export function describePersistenceContract(name: string, createHarness: () => P
         await expect(store.trim({ maxEvents: 1, maxAgeMs: 0 }, T0)).rejects.toThrow(PersistenceClosedError);
         await expect(store.eventCount()).rejects.toThrow(PersistenceClosedError);
       } finally {
-        harness.dispose();
+        await harness.dispose();
       }
     });
   });

@@ -7,6 +7,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { ValidationDetailsSchema } from "../../gen/netguard/v1/service_pb.ts";
 import { EngineError, type EngineErrorCode } from "../engine/engine-error.ts";
 import { sqliteFailure } from "../../runtime/sqlite-errors.ts";
+import { StoreUnavailableError } from "../store/store-errors.ts";
 
 const CODES: Record<EngineErrorCode, Code> = {
   NotFound: Code.NotFound,
@@ -29,6 +30,9 @@ export function toConnectError(e: unknown): ConnectError {
     return new ConnectError(e.message, CODES[e.code], undefined, details);
   }
   const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof StoreUnavailableError) {
+    return new ConnectError(`the store is unavailable (${message}): nothing was written`, Code.Unavailable);
+  }
   // A full store is the operator's to fix, not a bug: resource_exhausted. Other storage failures
   // are the store's state, not the request's: unavailable (a retry may succeed once it is fixed).
   // A write that fails either way was rolled back whole.

@@ -2,7 +2,7 @@
  * The durable side of the store: current objects, the event log and the single resourceVersion
  * counter. The engine decides what changes; a Persistence writes a whole batch — objects, events,
  * counter — in one transaction, or nothing. Implementations: memory (tests), SQLite (embedded
- * default); PostgreSQL later behind the same interface (everything is async for that reason).
+ * default), PostgreSQL (shared by several backend replicas; see SharedLog).
  */
 import type { KubeObject } from "../../kinds/model.ts";
 
@@ -59,4 +59,39 @@ export interface Persistence {
   /** Number of events in the log (for metrics and tests). */
   eventCount(): Promise<number>;
   close(): Promise<void>;
+  /**
+   * Present only on a store several backend replicas write at once (PostgreSQL). Single-process
+   * stores leave it out, and the engine then keeps its single-writer path unchanged.
+   */
+  shared?: SharedLog;
+}
+
+/** What other replicas committed after a replica's position, read under the counter lock. */
+export interface CatchUp {
+  /** Events of every kind with rv > the caller's position, ascending. */
+  events: StoredEvent[];
+  /** The locked counter: the batch the caller returns must use rvs above it. */
+  rv: number;
+  floorRv: number;
+}
+
+/**
+ * The multi-writer side of a shared store. Writers serialise on the counter, which is locked for
+ * the whole transaction, so commit order equals resourceVersion order on every replica and a
+ * reader never sees rv N+1 committed while N is still in flight.
+ */
+export interface SharedLog {
+  /**
+   * Locks the counter, reads what others committed after `localRv`, hands it to `build`, and
+   * commits the batch `build` returns (nothing when it returns undefined or throws) in the same
+   * transaction. The caller validates against its state after applying the CatchUp events.
+   */
+  transact(localRv: number, build: (caughtUp: CatchUp) => Promise<CommitBatch | undefined>): Promise<void>;
+  /** Committed events of every kind with rv > afterRv, ascending, at most `limit`, and the floor. */
+  tail(afterRv: number, limit: number): Promise<{ events: StoredEvent[]; floorRv: number }>;
+  /**
+   * Calls `wake` soon after any replica commits (a hint: notifications can be lost, so callers
+   * also poll). Resolves once subscribed; the returned function unsubscribes.
+   */
+  onCommit(wake: () => void): Promise<() => Promise<void>>;
 }

@@ -12,3 +12,8 @@ export class PersistenceClosedError extends Error {
     super("persistence is closed");
   }
 }
+
+/** The store cannot be reached or did not answer in time; nothing was written, a retry may succeed. */
+export class StoreUnavailableError extends Error {
+  override name = "StoreUnavailableError";
+}
