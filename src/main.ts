@@ -24,7 +24,6 @@ import { prepareDevFiles, writeDevKubeconfig, type DevFiles } from "./dev/dev-bo
 import { loadBackendClientCredentials } from "./runtime/backend-credential-files.ts";
 import { startMetricsListener } from "./runtime/metrics-listener.ts";
 import { runImportCommand } from "./import/import-command.ts";
-import { runImportCommand } from "./import/import-command.ts";
 
 const USAGE = "usage: bun run src/main.ts [all|backend|apiserver] [--config FILE] [--insecure] | import --from postgres://… [--dry-run]";
 
