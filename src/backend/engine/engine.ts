@@ -15,6 +15,12 @@
  * Deletes through the Delete RPC use in-use protection (in-use-protection.ts): an object still in
  * use becomes Terminating instead of being refused, and goes in the same commit as its last use.
  * Upstream's Sync Delete keeps refusing such deletes.
+ *
+ * With a store several replicas share (Persistence.shared, PostgreSQL), a write runs inside the
+ * store's counter-locked transaction: it first applies and publishes what other replicas committed
+ * after this replica's position, then validates against that latest state, so no replica decides
+ * on stale data. Between writes each replica tails the shared log (replica-tail.ts), so watchers on
+ * every replica see the same events in the same order.
  */
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import { KINDS } from "../../kinds/kind-table.ts";
@@ -23,7 +29,7 @@ import type { KubeObject } from "../../kinds/model.ts";
 import { deleteBlockers, deleteRefusals, validateObject, validateWrite } from "../../kinds/validation/index.ts";
 import { finalizersOf } from "../../kinds/finalizers.ts";
 import { createEventStore, type Cursor, type EventStore } from "../events/event-store.ts";
-import type { Persistence, RetentionPolicy, StoredEvent } from "../store/persistence.ts";
+import type { Persistence, RetentionPolicy, SharedLog, StoredEvent } from "../store/persistence.ts";
 import { EngineError, invalid } from "./engine-error.ts";
 import { createObjectIndex, createOverlay, type ObjectIndex, type Overlay } from "./object-index.ts";
 import { generateSuffix, prepareCreate, prepareStatus, prepareUpdate, sameObject } from "./object-metadata.ts";
@@ -31,6 +37,7 @@ import type { Change } from "../derive/affected-targets.ts";
 import { createDeriveStep, type DeriveSink } from "../derive/derive-step.ts";
 import { createInUseProtection, dueForRemoval, markForDeletion } from "./in-use-protection.ts";
 import { yieldToEventLoop } from "./yield-to-event-loop.ts";
+import { startReplicaTail, type ReplicaTail } from "./replica-tail.ts";
 
 export interface EngineOptions {
   persistence: Persistence;
@@ -47,6 +54,12 @@ export interface EngineOptions {
    * batch is validated; nothing of the batch is visible before its single commit.
    */
   yieldEvery?: number;
+  /**
+   * With a store shared by several replicas (Persistence.shared): how often (ms) this replica
+   * reads what the others committed, besides being woken by their notifications (default 1000;
+   * the poll covers notifications lost with a connection).
+   */
+  tailIntervalMs?: number;
 }
 
 /** Items of a Sync batch between two yields to the event loop (see EngineOptions.yieldEvery). */
@@ -153,6 +166,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
 
   let lock: Promise<unknown> = Promise.resolve();
   let closed = false;
+  const shared = opts.persistence.shared;
   const derive = createDeriveStep();
 
   function deriveSink(tx: Tx): DeriveSink {
@@ -179,6 +193,53 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
 
   const yieldEvery = Math.max(1, opts.yieldEvery ?? DEFAULT_YIELD_EVERY);
 
+  /** Runs `fn` after every earlier write or catch-up, so the index and the rings change in rv order. */
+  function serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const p = lock.then(fn, fn);
+    lock = p.catch(() => undefined);
+    return p;
+  }
+
+  /**
+   * Applies events another replica committed (rv above this replica's position) to the index and
+   * publishes them, exactly as if they had been written here. Runs under the write lock.
+   */
+  function applyCommitted(committed: readonly StoredEvent[]): void {
+    const fresh = committed.filter((ev) => ev.rv > rv);
+    if (fresh.length === 0) return;
+    for (const ev of fresh) {
+      if (ev.type === "DELETED") index.remove(ev.kind, ev.namespace, ev.name);
+      else index.set(ev.kind, ev.object);
+    }
+    protection.track(fresh);
+    rv = fresh[fresh.length - 1]!.rv;
+    events.publish(fresh);
+  }
+
+  /** Builds a batch on the state as of now: the write itself, in-use releases, derived changes. */
+  async function buildTx<T>(build: (tx: Tx) => T | Promise<T>): Promise<{ tx: Tx; result: T }> {
+    const tx: Tx = { overlay: createOverlay(index), events: [], rv, now: now() };
+    const result = await build(tx);
+    const large = tx.events.length > yieldEvery;
+    if (large) await yieldToEventLoop();
+    protection.release(deriveSink(tx), tx.events);
+    propagate(tx);
+    if (large) await yieldToEventLoop();
+    return { tx, result };
+  }
+
+  /** After the commit: the index, in-use tracking and the counter follow, then watchers hear. */
+  function applyOwn(tx: Tx): void {
+    for (const ev of tx.events) {
+      if (ev.type === "DELETED") index.remove(ev.kind, ev.namespace, ev.name);
+      else index.set(ev.kind, ev.object);
+    }
+    protection.track(tx.events);
+    rv = tx.rv;
+    lastWrite = tx.now;
+    events.publish(tx.events);
+  }
+
   /**
    * Runs `build` under the write lock and commits what it produced. A large transaction (more
    * than `yieldEvery` events) yields between its phases; the batch's state lives only in `tx`
@@ -188,13 +249,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   function write<T>(dryRun: boolean, build: (tx: Tx) => T | Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
       if (closed) throw new EngineError("BadRequest", "store is closed");
-      const tx: Tx = { overlay: createOverlay(index), events: [], rv, now: now() };
-      const result = await build(tx);
-      const large = tx.events.length > yieldEvery;
-      if (large) await yieldToEventLoop();
-      protection.release(deriveSink(tx), tx.events);
-      propagate(tx);
-      if (large) await yieldToEventLoop();
+      if (shared && !dryRun) return writeShared(shared, build);
+      const { tx, result } = await buildTx(build);
       if (dryRun) {
         // Nothing is stored, so no version is consumed: a dry-run create answers without one and
         // a dry-run update or delete with the stored object's (as Kubernetes does).
@@ -207,19 +263,28 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       }
       if (tx.events.length === 0) return result;
       await opts.persistence.commit({ rv: tx.rv, events: tx.events });
-      for (const ev of tx.events) {
-        if (ev.type === "DELETED") index.remove(ev.kind, ev.namespace, ev.name);
-        else index.set(ev.kind, ev.object);
-      }
-      protection.track(tx.events);
-      rv = tx.rv;
-      lastWrite = tx.now;
-      events.publish(tx.events);
+      applyOwn(tx);
       return result;
     };
-    const p = lock.then(run, run);
-    lock = p.catch(() => undefined);
-    return p;
+    return serialize(run);
+  }
+
+  /**
+   * The multi-replica write: inside the store's counter-locked transaction, catch up with what the
+   * other replicas committed, then validate and number the batch from the locked counter.
+   */
+  async function writeShared<T>(log: SharedLog, build: (tx: Tx) => T | Promise<T>): Promise<T> {
+    let built: { tx: Tx; result: T } | undefined;
+    await log.transact(rv, async (caughtUp) => {
+      applyCommitted(caughtUp.events);
+      floorRv = Math.max(floorRv, caughtUp.floorRv);
+      built = await buildTx(build);
+      const { tx } = built;
+      return tx.events.length ? { rv: tx.rv, events: tx.events } : undefined;
+    });
+    const { tx, result } = built!;
+    if (tx.events.length) applyOwn(tx);
+    return result;
   }
 
   function record(tx: Tx, kind: KindDescriptor, type: StoredEvent["type"], obj: KubeObject, prevLabels?: Record<string, string>): KubeObject {
@@ -338,6 +403,19 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   await write(false, (tx) => derive.reconcile(deriveSink(tx))).catch((e: unknown) => {
     (opts.onWarning ?? console.warn)(`derived objects could not be reconciled at start: ${e instanceof Error ? e.message : String(e)}`);
   });
+  let tail: ReplicaTail | undefined;
+  if (shared) {
+    tail = await startReplicaTail({
+      log: shared,
+      intervalMs: opts.tailIntervalMs ?? 1000,
+      position: () => rv,
+      serialize,
+      apply: (committed, floor) => {
+        floorRv = Math.max(floorRv, floor);
+        applyCommitted(committed);
+      },
+    });
+  }
   if (opts.trimIntervalMs && opts.trimIntervalMs > 0) {
     trimTimer = setInterval(() => void trimNow().catch(() => undefined), opts.trimIntervalMs);
     (trimTimer as { unref?: () => void }).unref?.();
@@ -426,6 +504,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     async close() {
       closed = true;
       if (trimTimer) clearInterval(trimTimer);
+      await tail?.stop();
       await lock.catch(() => undefined);
       await opts.persistence.close();
     },
