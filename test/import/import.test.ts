@@ -98,6 +98,8 @@ test("imports every fixture in dependency order, skips derived and malformed row
     }
     const frontend = (await listKind(client, kindByName("Service")!)).items.find((o) => o.metadata.name === "frontend")!;
     expect(frontend.spec).toEqual(fixtures.find((o) => o.metadata.name === "frontend")!.spec!);
+    const agFrontend = (await listKind(client, kindByName("AddressGroup")!)).items.find((o) => o.metadata.name === "ag-frontend")!;
+    expect(agFrontend.spec).toEqual({ defaultAction: "ACCEPT", logs: true });
     const rule = (await listKind(client, kindByName("IEAgAgRule")!)).items.find((o) => o.metadata.name === "worker-ssh-block")!;
     expect(rule.spec!.ports).toEqual([{ port: 22 }, { portRange: { from: 2200, to: 2222 } }]);
     expect(rule.spec!.action).toBe("DROP");
