@@ -106,9 +106,11 @@ export interface BackendClientOptions {
   keepaliveMs?: number;
   /**
    * TLS toward the backend (PEM contents): `ca` verifies the backend's certificate, `cert`/`key` are
-   * presented as the client certificate. Any of them makes a scheme-less endpoint https.
+   * presented as the client certificate. Any of them makes a scheme-less endpoint https. A function
+   * is asked before each call: when it returns other material (rotated files), later calls and
+   * watches use a new connection with it while open streams finish on the old one.
    */
-  tls?: BackendClientTls;
+  tls?: BackendClientTls | (() => BackendClientTls | undefined);
   /** The bearer token for each call and watch (asked every time, so a reloaded file takes effect); "" = none. */
   token?: () => string | undefined;
 }
@@ -187,20 +189,33 @@ function linkedSignal(signals: (AbortSignal | undefined)[]): AbortSignal | undef
 
 export function createBackendClient(endpoint: string, observe?: CallObserver, transport?: Transport, options: BackendClientOptions = {}): BackendClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_BACKEND_TIMEOUT_MS;
-  const tls = options.tls && (options.tls.ca || options.tls.cert) ? options.tls : undefined;
-  const url = backendUrl(endpoint, !!tls);
-  const sessions = transport
-    ? undefined
-    : new Http2SessionManager(
-        url,
-        { pingIntervalMs: options.keepaliveMs ?? DEFAULT_BACKEND_KEEPALIVE_MS, pingTimeoutMs: timeoutMs },
-        tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : undefined,
-      );
+  const readTls = typeof options.tls === "function" ? options.tls : () => options.tls as BackendClientTls | undefined;
+  const usable = (m: BackendClientTls | undefined) => (m && (m.ca || m.cert) ? m : undefined);
+  const url = backendUrl(endpoint, !!usable(readTls()));
   const interceptors = options.token ? [bearerInterceptor(options.token)] : [];
-  const t = transport ?? createGrpcTransport({ baseUrl: url, jsonOptions: { registry }, sessionManager: sessions, interceptors });
-  const client: Client<typeof NetguardService> = createClient(NetguardService, t);
+  const allSessions: Http2SessionManager[] = [];
+  const connect = (material: BackendClientTls | undefined) => {
+    const tls = usable(material);
+    const sessions = transport
+      ? undefined
+      : new Http2SessionManager(
+          url,
+          { pingIntervalMs: options.keepaliveMs ?? DEFAULT_BACKEND_KEEPALIVE_MS, pingTimeoutMs: timeoutMs },
+          tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : undefined,
+        );
+    if (sessions) allSessions.push(sessions);
+    const t = transport ?? createGrpcTransport({ baseUrl: url, jsonOptions: { registry }, sessionManager: sessions, interceptors });
+    const client: Client<typeof NetguardService> = createClient(NetguardService, t);
+    return { material, client, dyn: client as unknown as Record<string, (req: unknown, opts?: unknown) => unknown> };
+  };
+  let conn = connect(readTls());
+  /** The connection for the next call: a new one once the TLS material changed. */
+  const current = () => {
+    const material = readTls();
+    if (material !== conn.material) conn = connect(material);
+    return conn;
+  };
   const local = new Map(NetguardService.methods.map((m) => [m.name, m.localName]));
-  const dyn = client as unknown as Record<string, (req: unknown, opts?: unknown) => unknown>;
 
   const bind = (bound: CallOptions): BackendClient => {
     type Opts = { signal?: AbortSignal; timeoutMs: number };
@@ -222,7 +237,7 @@ export function createBackendClient(endpoint: string, observe?: CallObserver, tr
     return {
       list: (kind, o) =>
         call(kind.listMethod, async (opts) => {
-          const res = (await dyn[local.get(kind.listMethod)!]!(
+          const res = (await current().dyn[local.get(kind.listMethod)!]!(
             {
               identifiers: o.namespace ? [{ namespace: o.namespace, name: "" }] : [],
               query: { labelSelector: o.labelSelector ?? "", fieldSelector: o.fieldSelector ?? "", limit: o.limit ?? 0, continueToken: o.continueToken ?? "" },
@@ -233,23 +248,23 @@ export function createBackendClient(endpoint: string, observe?: CallObserver, tr
         }),
       get: (kind, namespace, name) =>
         call(kind.getMethod, async (opts) => {
-          const res = (await dyn[local.get(kind.getMethod)!]!({ identifier: { namespace, name } }, opts)) as Record<string, Message | undefined>;
+          const res = (await current().dyn[local.get(kind.getMethod)!]!({ identifier: { namespace, name } }, opts)) as Record<string, Message | undefined>;
           const m = res[kind.resourceCase];
           if (!m) throw new Error(`backend answered without a ${kind.kind}`);
           return fromProto(kind, m);
         }),
       create: (kind, obj, dryRun = false) =>
-        call("Create", async (opts) => fromResource(kind, (await client.create({ resource: toResource(kind, obj), dryRun }, opts)).resource)),
+        call("Create", async (opts) => fromResource(kind, (await current().client.create({ resource: toResource(kind, obj), dryRun }, opts)).resource)),
       update: (kind, obj, dryRun = false) =>
-        call("Update", async (opts) => fromResource(kind, (await client.update({ resource: toResource(kind, obj), dryRun }, opts)).resource)),
+        call("Update", async (opts) => fromResource(kind, (await current().client.update({ resource: toResource(kind, obj), dryRun }, opts)).resource)),
       updateStatus: (kind, obj, dryRun = false) =>
-        call("UpdateStatus", async (opts) => fromResource(kind, (await client.updateStatus({ resource: toResource(kind, obj), dryRun }, opts)).resource)),
+        call("UpdateStatus", async (opts) => fromResource(kind, (await current().client.updateStatus({ resource: toResource(kind, obj), dryRun }, opts)).resource)),
       delete: (kind, namespace, name, pre = {}, dryRun = false) =>
         call("Delete", async (opts) =>
           fromResource(
             kind,
             (
-              await client.delete(
+              await current().client.delete(
                 {
                   kind: kind.resourceKind,
                   identifier: { namespace, name },
@@ -267,7 +282,7 @@ export function createBackendClient(endpoint: string, observe?: CallObserver, tr
         // within the call deadline; later silence is caught by the connection's PING keepalive.
         const call = new AbortController();
         const firstDeadline = isSnapshotWatch(req) ? timeoutMs : undefined;
-        const stream = dyn[local.get(kind.watchMethod)!]!(
+        const stream = current().dyn[local.get(kind.watchMethod)!]!(
           {
             namespace: req.namespace ?? "",
             labelSelector: req.labelSelector ?? "",
@@ -302,9 +317,9 @@ export function createBackendClient(endpoint: string, observe?: CallObserver, tr
         })();
       },
       close() {
-        sessions?.abort();
+        for (const m of allSessions) m.abort();
       },
-      ping: () => call("SyncStatus", async (opts) => void (await client.syncStatus({}, opts))),
+      ping: () => call("SyncStatus", async (opts) => void (await current().client.syncStatus({}, opts))),
       withCall(o) {
         const deadlines = [bound.deadlineAt, o.deadlineAt].filter((d): d is number => d !== undefined);
         return bind({

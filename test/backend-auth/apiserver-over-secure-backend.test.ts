@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Backend } from "../../src/backend/backend.ts";
 import { createBackendClient, type BackendClient } from "../../src/apiserver/backend-client.ts";
@@ -94,6 +94,36 @@ describe("the API server over a TLS backend that demands credentials", () => {
       body: JSON.stringify(body),
     });
     expect(res.status).toBe(201);
+  });
+
+  test("a client certificate rotated on disk is used by the next backend calls, without a restart", async () => {
+    // starts with a certificate of the read-only group: writes are refused by the backend
+    const readOnly = pki.clientCa.client("rotating-apiserver", ["netguard:read-only"]);
+    const certFile = join(pki.dir, "rotating.crt");
+    const keyFile = join(pki.dir, "rotating.key");
+    writeFileSync(certFile, readFileSync(readOnly.cert));
+    writeFileSync(keyFile, readFileSync(readOnly.key));
+    const { api } = await apiServerWith({ caFile: pki.serverCa.cert, certFile, keyFile });
+    const post = (name: string) =>
+      fetch(`${api.url}/apis/netguard.sgroups.io/v1beta1/namespaces/shop/addressgroups`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ apiVersion: "netguard.sgroups.io/v1beta1", kind: "AddressGroup", metadata: { name, namespace: "shop" }, spec: { defaultAction: "ACCEPT" } }),
+      });
+    const refused = await post("ag-rotate-1");
+    expect(refused.status).not.toBe(201);
+    expect(await refused.text()).toContain("read-write");
+    // cert-manager renews it into the read-write group: the next call presents the new certificate
+    const readWrite = pki.clientCa.client("rotating-apiserver-2", ["netguard:read-write"]);
+    writeFileSync(keyFile, readFileSync(readWrite.key));
+    writeFileSync(certFile, readFileSync(readWrite.cert));
+    const deadline = Date.now() + 5000;
+    let status = 0;
+    while (Date.now() < deadline && status !== 201) {
+      await Bun.sleep(150);
+      status = (await post("ag-rotate-2")).status;
+    }
+    expect(status).toBe(201);
   });
 
   test("without credentials the backend refuses it and the list fails instead of answering empty", async () => {
