@@ -153,9 +153,11 @@ export async function startBackend(o: BackendOptions): Promise<Backend> {
         return;
       }
       if (path === "/healthz" || path === "/readyz") {
-        const ready = !shutdown.signal.aborted;
-        res.writeHead(ready ? 200 : 503, { "content-type": "text/plain" });
-        res.end(ready ? "ok\n" : "shutting down\n");
+        // Readiness (not liveness) also fails while the store is unreachable (PostgreSQL outage).
+        const outage = path === "/readyz" ? o.persistence.outage?.() : undefined;
+        const why = shutdown.signal.aborted ? "shutting down" : outage ? `store unavailable: ${outage}` : undefined;
+        res.writeHead(why ? 503 : 200, { "content-type": "text/plain" });
+        res.end(why ? `${why}\n` : "ok\n");
         return;
       }
       res.writeHead(404, { "content-type": "text/plain" });

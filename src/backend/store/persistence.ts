@@ -64,6 +64,12 @@ export interface Persistence {
    * stores leave it out, and the engine then keeps its single-writer path unchanged.
    */
   shared?: SharedLog;
+  /**
+   * Why the store cannot be reached right now (PostgreSQL: set by a failed call, cleared by the next
+   * call that succeeds; the replica tail calls every second), or undefined. The backend's /readyz
+   * reports it. Stores that cannot go away leave it out.
+   */
+  outage?(): string | undefined;
 }
 
 /** What other replicas committed after a replica's position, read under the counter lock. */

@@ -22,21 +22,24 @@ export function isPostgresUnavailable(e: unknown): boolean {
 
 /**
  * Wraps store calls: an unavailable database becomes StoreUnavailableError, logged once when the
- * database goes away and once when it answers again — not once per request.
+ * database goes away and once when it answers again — not once per request. `outage()` is the
+ * failure of the last call while the database is down (undefined once a call succeeds again).
  */
 export function createUnavailableGuard(where: string, log: (message: string) => void) {
   let down = false;
-  return async function guard<T>(op: () => Promise<T>): Promise<T> {
+  let why: string | undefined;
+  const guard = async function guard<T>(op: () => Promise<T>): Promise<T> {
     try {
       const out = await op();
       if (down) {
         down = false;
+        why = undefined;
         log(`${where}: PostgreSQL answers again`);
       }
       return out;
     } catch (e) {
       if (!isPostgresUnavailable(e)) throw e;
-      const why = e instanceof Error ? e.message : String(e);
+      why = e instanceof Error ? e.message : String(e);
       if (!down) {
         down = true;
         log(`${where}: PostgreSQL unavailable (${why}); writes fail with unavailable until it answers`);
@@ -44,4 +47,5 @@ export function createUnavailableGuard(where: string, log: (message: string) => 
       throw new StoreUnavailableError(`PostgreSQL unavailable: ${why}`);
     }
   };
+  return Object.assign(guard, { outage: (): string | undefined => (down ? `PostgreSQL unavailable: ${why}` : undefined) });
 }

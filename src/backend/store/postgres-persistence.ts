@@ -96,6 +96,7 @@ export async function createPostgresPersistence(db: PgDriver, opts: PostgresPers
 
   return {
     shared,
+    outage: guard.outage,
     load: () =>
       run(() =>
         db.transaction(async (tx) => {
