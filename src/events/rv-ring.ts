@@ -17,8 +17,12 @@ export interface RvRing<T extends { readonly rv: number }> {
   at(seq: number): T | undefined;
   /** First held sequence whose entry has rv > afterRv (nextSeq when none). Entries are rv-ordered. */
   seqAfterRv(afterRv: number): number;
-  /** Drops every entry; sequence numbers keep growing so old cursors read as lapped. */
-  clear(): void;
+  /**
+   * Drops every entry; sequence numbers keep growing so old cursors read as lapped. With
+   * `lapCaughtUp`, one sequence number is skipped so that a cursor which had read everything
+   * reads as lapped too (the backend's rings after a replica reloaded its state).
+   */
+  clear(lapCaughtUp?: boolean): void;
 }
 
 /** Creates an empty ring holding the newest `capacity` entries. */
@@ -63,8 +67,9 @@ export function createRvRing<T extends { readonly rv: number }>(capacity: number
       }
       return lo;
     },
-    clear() {
+    clear(lapCaughtUp = false) {
       slots = new Array(capacity);
+      if (lapCaughtUp) nextSeq += 1;
       start = nextSeq;
       evictedRv = -1;
     },

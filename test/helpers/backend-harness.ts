@@ -1,4 +1,10 @@
-/** Starts real backends on free ports and builds real connect-node clients for tests. */
+/**
+ * Starts real backends on free ports and builds real connect-node clients for tests.
+ *
+ * `NETGUARD_TEST_STORE=postgres` runs every backend started without an explicit persistence on a
+ * fresh PostgreSQL database (see test/store/postgres-test-db.ts), created on start and dropped on
+ * close, so the integration suites check the shared-store path unchanged. Default: memory.
+ */
 import { createClient, type Client, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -8,6 +14,8 @@ import { netguardRegistry, startBackend, type Backend } from "../../src/backend/
 import { createMemoryPersistence } from "../../src/backend/store/memory-persistence.ts";
 import type { Persistence, RetentionPolicy } from "../../src/backend/store/persistence.ts";
 import { openSqlitePersistence } from "../../src/backend/store/sqlite-persistence.ts";
+import { openPostgresPersistence } from "../../src/backend/store/postgres-persistence.ts";
+import { createTestDatabase, type TestDatabase } from "../store/postgres-test-db.ts";
 import { NetguardService } from "../../src/gen/netguard/v1/service_pb.ts";
 
 export interface TestBackendOptions {
@@ -18,11 +26,34 @@ export interface TestBackendOptions {
   port?: number;
 }
 
+/** The store `startTestBackend` uses when none is given: "memory" (default) or "postgres". */
+export const TEST_STORE = process.env.NETGUARD_TEST_STORE === "postgres" ? "postgres" : "memory";
+
 export async function startTestBackend(o: TestBackendOptions = {}): Promise<Backend> {
+  if (o.persistence || TEST_STORE === "memory") return start(o, o.persistence ?? createMemoryPersistence());
+  const db = await createTestDatabase();
+  try {
+    const backend = await start(o, await openPostgresPersistence(db.url, { log: () => {} }));
+    return withDrop(backend, db);
+  } catch (e) {
+    await db.drop().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** The same backend whose close() also drops its database. */
+function withDrop(backend: Backend, db: TestDatabase): Backend {
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= backend.close().finally(() => db.drop()));
+  return new Proxy(backend, { get: (t, p, r) => (p === "close" ? close : Reflect.get(t, p, r)) });
+}
+
+function start(o: TestBackendOptions, persistence: Persistence): Promise<Backend> {
   return startBackend({
     host: "127.0.0.1",
     port: o.port ?? 0,
-    persistence: o.persistence ?? createMemoryPersistence(),
+    persistence,
     retention: o.retention ?? { maxEvents: 0, maxAgeMs: 0 },
     ringCapacity: o.ringCapacity ?? 1024,
     bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000,

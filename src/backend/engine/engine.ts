@@ -20,7 +20,9 @@
  * store's counter-locked transaction: it first applies and publishes what other replicas committed
  * after this replica's position, then validates against that latest state, so no replica decides
  * on stale data. Between writes each replica tails the shared log (replica-tail.ts), so watchers on
- * every replica see the same events in the same order.
+ * every replica see the same events in the same order. A replica whose position fell below the
+ * log's retention floor reloads its state from the store instead (see `rebuild`), and dry runs
+ * catch up with the log before validating, without taking the store's counter lock.
  */
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import { KINDS } from "../../kinds/kind-table.ts";
@@ -37,7 +39,7 @@ import type { Change } from "../derive/affected-targets.ts";
 import { createDeriveStep, type DeriveSink } from "../derive/derive-step.ts";
 import { createInUseProtection, dueForRemoval, markForDeletion } from "./in-use-protection.ts";
 import { yieldToEventLoop } from "./yield-to-event-loop.ts";
-import { startReplicaTail, type ReplicaTail } from "./replica-tail.ts";
+import { drainSharedLog, startReplicaTail, type ReplicaTail } from "./replica-tail.ts";
 
 export interface EngineOptions {
   persistence: Persistence;
@@ -104,6 +106,8 @@ export interface Engine {
   /** Events with rv <= floorRv have left the log. */
   readonly floorRv: number;
   readonly lastWrite: Date;
+  /** Times this replica reloaded its state because the log no longer reached back to it. */
+  readonly rebuilds: number;
   create(kind: KindDescriptor, obj: KubeObject, o?: WriteOptions): Promise<KubeObject>;
   update(kind: KindDescriptor, obj: KubeObject, o?: WriteOptions): Promise<KubeObject>;
   updateStatus(kind: KindDescriptor, obj: KubeObject, o?: WriteOptions): Promise<KubeObject>;
@@ -216,6 +220,54 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     events.publish(fresh);
   }
 
+  /**
+   * Replaces the in-memory state with the store's current objects: for a replica whose position
+   * fell below the log's retention floor, so the events it missed can no longer be replayed. The
+   * rings restart at the reloaded resourceVersion; a watcher whose position is still at or above
+   * the floor continues from the log, one below it ends with "expired" (410) and relists — as a
+   * lapped watcher does. Synthesising the differences as events instead would hand watchers
+   * resourceVersions no other replica's log has, so a watcher that resumed elsewhere could see a
+   * change twice or miss one; expiring keeps every delivered event exactly once. Runs under the
+   * write lock; `expectRv`, when given, is the counter the caller holds locked.
+   */
+  let rebuilds = 0;
+  async function rebuild(expectRv?: number): Promise<void> {
+    const state = await opts.persistence.load();
+    if (expectRv !== undefined && state.rv !== expectRv) {
+      throw new Error(`store reloaded at resourceVersion ${state.rv}, expected ${expectRv}; retry`);
+    }
+    const loaded = new Map<string, Map<string, KubeObject>>(kindNames.map((k) => [k, new Map()]));
+    for (const { kind, object } of state.objects) loaded.get(kind)?.set(`${object.metadata.namespace}/${object.metadata.name}`, object);
+    const changes: StoredEvent[] = [];
+    for (const kind of kindNames) {
+      const fresh = loaded.get(kind)!;
+      for (const old of [...index.list(kind)]) {
+        if (fresh.has(`${old.metadata.namespace}/${old.metadata.name}`)) continue;
+        index.remove(kind, old.metadata.namespace, old.metadata.name);
+        changes.push({ rv: state.rv, kind, type: "DELETED", namespace: old.metadata.namespace, name: old.metadata.name, object: old, time: 0 });
+      }
+      for (const object of fresh.values()) {
+        index.set(kind, object);
+        changes.push({ rv: state.rv, kind, type: "ADDED", namespace: object.metadata.namespace, name: object.metadata.name, object, time: 0 });
+      }
+    }
+    protection.track(changes);
+    floorRv = Math.max(floorRv, state.floorRv);
+    rv = state.rv;
+    events.reset(rv);
+    rebuilds++;
+  }
+
+  /** Catches up with the shared log under the write lock, without locking the store's counter. */
+  function drain(log: SharedLog): Promise<void> {
+    return drainSharedLog({ log, position: () => rv, apply: applyTail, rebuild: () => rebuild() });
+  }
+
+  function applyTail(committed: StoredEvent[], floor: number): void {
+    floorRv = Math.max(floorRv, floor);
+    applyCommitted(committed);
+  }
+
   /** Builds a batch on the state as of now: the write itself, in-use releases, derived changes. */
   async function buildTx<T>(build: (tx: Tx) => T | Promise<T>): Promise<{ tx: Tx; result: T }> {
     const tx: Tx = { overlay: createOverlay(index), events: [], rv, now: now() };
@@ -250,6 +302,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     const run = async (): Promise<T> => {
       if (closed) throw new EngineError("BadRequest", "store is closed");
       if (shared && !dryRun) return writeShared(shared, build);
+      // A dry run validates against caught-up state too; it commits nothing, so no counter lock.
+      if (shared) await drain(shared);
       const { tx, result } = await buildTx(build);
       if (dryRun) {
         // Nothing is stored, so no version is consumed: a dry-run create answers without one and
@@ -276,6 +330,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   async function writeShared<T>(log: SharedLog, build: (tx: Tx) => T | Promise<T>): Promise<T> {
     let built: { tx: Tx; result: T } | undefined;
     await log.transact(rv, async (caughtUp) => {
+      // Events this replica missed were trimmed: reload (the counter is locked, so nothing moves).
+      if (caughtUp.floorRv > rv) await rebuild(caughtUp.rv);
       applyCommitted(caughtUp.events);
       floorRv = Math.max(floorRv, caughtUp.floorRv);
       built = await buildTx(build);
@@ -410,10 +466,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       intervalMs: opts.tailIntervalMs ?? 1000,
       position: () => rv,
       serialize,
-      apply: (committed, floor) => {
-        floorRv = Math.max(floorRv, floor);
-        applyCommitted(committed);
-      },
+      apply: applyTail,
+      rebuild: () => rebuild(),
     });
   }
   if (opts.trimIntervalMs && opts.trimIntervalMs > 0) {
@@ -432,6 +486,9 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     },
     get lastWrite() {
       return lastWrite;
+    },
+    get rebuilds() {
+      return rebuilds;
     },
     create: (kind, obj, o = {}) => write(!!o.dryRun, (tx) => doCreate(tx, kind, obj)),
     update: (kind, obj, o = {}) =>

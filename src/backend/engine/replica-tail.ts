@@ -4,6 +4,10 @@
  * because a notification sent while the listening connection was down is lost for good.
  * Catch-ups run under the engine's write lock, so remote events and this replica's own commits
  * reach the rings in resourceVersion order.
+ *
+ * A replica whose position fell below the log's retention floor (it was stopped or cut off while
+ * the others wrote and trimmed) cannot replay what it missed: it reloads the current objects
+ * (`rebuild`) and tails on from the reloaded resourceVersion.
  */
 import type { SharedLog, StoredEvent } from "../store/persistence.ts";
 
@@ -18,6 +22,25 @@ export interface ReplicaTailOptions {
   serialize: <T>(fn: () => Promise<T>) => Promise<T>;
   /** Applies committed events (rv above position) and the log's floor; called under the lock. */
   apply: (events: StoredEvent[], floorRv: number) => void;
+  /** Reloads the state from the store when events after position were trimmed; under the lock. */
+  rebuild: () => Promise<void>;
+}
+
+/**
+ * Reads and applies everything committed after the replica's position, rebuilding first if the
+ * log no longer reaches back to it. The caller holds the engine's write lock; no database lock
+ * is taken, so it also serves dry runs.
+ */
+export async function drainSharedLog(o: Pick<ReplicaTailOptions, "log" | "position" | "apply" | "rebuild">): Promise<void> {
+  for (;;) {
+    const { events, floorRv } = await o.log.tail(o.position(), TAIL_BATCH);
+    if (floorRv > o.position()) {
+      await o.rebuild();
+      continue;
+    }
+    o.apply(events, floorRv);
+    if (events.length < TAIL_BATCH) return;
+  }
 }
 
 export interface ReplicaTail {
@@ -35,11 +58,7 @@ export async function startReplicaTail(o: ReplicaTailOptions): Promise<ReplicaTa
     queued ??= o.serialize(async () => {
       queued = undefined;
       if (stopped) return;
-      for (;;) {
-        const { events, floorRv } = await o.log.tail(o.position(), TAIL_BATCH);
-        o.apply(events, floorRv);
-        if (events.length < TAIL_BATCH) return;
-      }
+      await drainSharedLog(o);
     });
     return queued;
   };

@@ -34,12 +34,18 @@ export interface EventRing {
    * next publish of a kind that may never change again).
    */
   onNextPublish(wake: () => void): () => void;
+  /**
+   * Drops every event and covers only what comes after `startRv` from now on; every existing
+   * cursor reads as lapped (and goes to the log), and waiting readers are woken to notice.
+   */
+  reset(startRv: number): void;
   /** Wake-ups registered and not yet fired or cancelled (at most one per waiting reader). */
   readonly waiting: number;
 }
 
 /** Creates a ring that covers every event after `startRv` until it wraps. */
-export function createEventRing(capacity: number, startRv: number): EventRing {
+export function createEventRing(capacity: number, firstRv: number): EventRing {
+  let startRv = firstRv;
   const ring = createRvRing<StoredEvent>(capacity);
   let waiter: Promise<void> | undefined;
   let wake: (() => void) | undefined;
@@ -63,17 +69,12 @@ export function createEventRing(capacity: number, startRv: number): EventRing {
     },
     publish(ev) {
       ring.push(ev);
-      if (wake) {
-        const w = wake;
-        wake = undefined;
-        waiter = undefined;
-        w();
-      }
-      if (wakeUps.size) {
-        const fire = wakeUps;
-        wakeUps = new Set();
-        for (const f of fire) f();
-      }
+      wakeReaders();
+    },
+    reset(rv) {
+      ring.clear(true);
+      startRv = rv;
+      wakeReaders();
     },
     at: (seq) => ring.at(seq),
     seqAfterRv: (afterRv) => ring.seqAfterRv(afterRv),
@@ -86,4 +87,18 @@ export function createEventRing(capacity: number, startRv: number): EventRing {
       return () => void wakeUps.delete(f);
     },
   };
+
+  function wakeReaders(): void {
+    if (wake) {
+      const w = wake;
+      wake = undefined;
+      waiter = undefined;
+      w();
+    }
+    if (wakeUps.size) {
+      const fire = wakeUps;
+      wakeUps = new Set();
+      for (const f of fire) f();
+    }
+  }
 }

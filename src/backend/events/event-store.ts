@@ -42,6 +42,12 @@ export interface EventStore {
   /** Newest published resourceVersion (any kind). */
   readonly currentRv: number;
   publish(events: readonly StoredEvent[]): void;
+  /**
+   * Empties every ring and restarts them after `rv` (a replica that reloaded its state). Cursors
+   * continue from the durable log while their position is at or above its floor, and read as
+   * expired below it, as lapped cursors do.
+   */
+  reset(rv: number): void;
   /** A cursor that will deliver exactly the events of `kind` with rv > afterRv. */
   cursor(kind: string, afterRv: number): Cursor;
   /** Reads the next events; empty when the cursor is caught up. */
@@ -116,6 +122,10 @@ export function createEventStore(opts: EventStoreOptions): EventStore {
         published.get(ev.kind)![ev.type]++;
         if (ev.rv > currentRv) currentRv = ev.rv;
       }
+    },
+    reset(rv) {
+      for (const ring of rings.values()) ring.reset(rv);
+      currentRv = rv;
     },
     cursor(kind, afterRv) {
       const ring = ringOf(kind);
