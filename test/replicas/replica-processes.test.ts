@@ -150,3 +150,74 @@ test("two replica processes and two API servers: every watcher sees every event 
     await proxy?.close();
   }
 }, 55_000);
+
+/** A write through each replica while PostgreSQL is down: the Connect code each one got. */
+async function probeWrites(c: Cluster): Promise<string[]> {
+  return Promise.all(
+    c.clients.map(async (client, i) => {
+      const obj = { apiVersion: "netguard.sgroups.io/v1beta1", kind: "AddressGroup", metadata: { name: `outage-probe-${i}`, namespace: WRITER_NAMESPACE }, spec: { defaultAction: "ACCEPT" } };
+      try {
+        await createVia(client, obj, 20_000);
+        return "ok";
+      } catch (e) {
+        return Code[ConnectError.from(e).code]!;
+      }
+    }),
+  );
+}
+
+/** Polls `/readyz` of every replica until each answers `status` (bounded); returns the bodies. */
+async function readyzUntil(c: Cluster, status: number, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await Promise.all(
+      c.backends.map(async (b) => {
+        const res = await fetch(`${b.url}/readyz`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+        return { status: res?.status ?? 0, body: (await res?.text().catch(() => "")) ?? "" };
+      }),
+    );
+    if (got.every((g) => g.status === status)) return got.map((g) => g.body.trim());
+    if (Date.now() > deadline) throw new Error(`/readyz not ${status} after ${timeoutMs} ms: ${JSON.stringify(got)}`);
+    await sleep(100);
+  }
+}
+
+const count = (text: string, re: RegExp) => text.match(new RegExp(re.source, "g"))?.length ?? 0;
+
+test("three replica processes: one killed -9 and restarted, then PostgreSQL stopped and started — writes fail with unavailable, /readyz says so, watchers lose nothing", async () => {
+  const seed = faultSeed() + 1;
+  const c: Partial<Cluster> = {};
+  let failed = true;
+  try {
+    const cl = await startCluster(3, seed, c);
+    await sleep(cl.rng.int(800, 1200));
+    // Replica 1 serves API server 1 and a quarter of the writers: all of them lose it for a while.
+    await cl.backends[1]!.kill9();
+    await sleep(cl.rng.int(300, 700));
+    await cl.backends[1]!.start();
+    await sleep(cl.rng.int(800, 1200));
+
+    const outageStart = Date.now();
+    await stopPostgres();
+    const codes = await probeWrites(cl);
+    const down = await readyzUntil(cl, 503, 10_000);
+    await sleep(500);
+    await startPostgres();
+    const outageMs = Date.now() - outageStart;
+    const up = await readyzUntil(cl, 200, 15_000);
+    await sleep(cl.rng.int(800, 1200));
+    await finish(cl, `replica processes with faults (seed ${seed}, PostgreSQL down ${outageMs} ms)`);
+
+    const logs = cl.backends.map((b) => b.tail());
+    console.log(`outage: writes got ${codes.join(", ")}; /readyz during it: ${down[0]}; after: ${up[0]}`);
+    expect(codes).toEqual(cl.backends.map(() => "Unavailable"));
+    for (const body of down) expect(body).toMatch(/^store unavailable: PostgreSQL unavailable/);
+    // Logged once when it went away and once when it came back, on every replica — not per request.
+    for (const l of logs) expect([count(l, /PostgreSQL unavailable \(/), count(l, /PostgreSQL answers again/)]).toEqual([1, 1]);
+    expect(cl.writers.reduce((n, w) => n + w.stats.uncertain, 0)).toBeGreaterThan(0);
+    expect(cl.backends[1]!.starts).toBe(2);
+    failed = false;
+  } finally {
+    await teardown(c, failed);
+  }
+}, 58_000);
