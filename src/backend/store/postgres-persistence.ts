@@ -11,6 +11,7 @@ import { checkCommitBatch } from "./commit-check.ts";
 import type { CatchUp, ChangeType, CommitBatch, LoadedState, Persistence, RetentionPolicy, SharedLog, StoredEvent } from "./persistence.ts";
 import { createUnavailableGuard } from "./postgres-errors.ts";
 import { migrate } from "./postgres-schema.ts";
+import { batchRows, WRITE_BATCH_SQL } from "./postgres-write-batch.ts";
 import { retentionCut } from "./retention.ts";
 import { PersistenceClosedError } from "./store-errors.ts";
 
@@ -47,25 +48,14 @@ export async function createPostgresPersistence(db: PgDriver, opts: PostgresPers
 
   async function writeBatch(tx: PgQueryable, batch: CommitBatch, counter: number): Promise<void> {
     checkCommitBatch(batch, counter);
-    for (const e of batch.events) {
-      const body = JSON.stringify(e.object);
-      if (e.type === "DELETED") {
-        await tx.query("DELETE FROM objects WHERE kind = $1 AND namespace = $2 AND name = $3", [e.kind, e.namespace, e.name]);
-      } else {
-        await tx.query(
-          "INSERT INTO objects (kind, namespace, name, rv, body) VALUES ($1, $2, $3, $4, $5) " +
-            "ON CONFLICT (kind, namespace, name) DO UPDATE SET rv = excluded.rv, body = excluded.body",
-          [e.kind, e.namespace, e.name, e.rv, body],
-        );
-      }
-      const prevLabels = e.prevLabels === undefined ? null : JSON.stringify(e.prevLabels);
-      await tx.query(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
-        e.rv, e.kind, e.type, e.namespace, e.name, body, prevLabels, e.time,
-      ]);
+    if (batch.events.length === 0) {
+      await tx.query("UPDATE counter SET rv = $1 WHERE id = 1", [batch.rv]);
+      return;
     }
-    await tx.query("UPDATE counter SET rv = $1 WHERE id = 1", [batch.rv]);
-    // Delivered at commit only, so a replica woken by it finds the events committed.
-    if (batch.events.length) await tx.query("SELECT pg_notify($1, $2)", [COMMIT_CHANNEL, String(batch.rv)]);
+    const rows = batchRows(batch.events);
+    // One round trip for the whole batch, whatever its size; the NOTIFY is delivered at commit
+    // only, so a replica woken by it finds the events committed.
+    await tx.query(WRITE_BATCH_SQL, [rows.deletes, rows.upserts, rows.events, batch.rv, COMMIT_CHANNEL, String(batch.rv)]);
   }
 
   const shared: SharedLog = {
