@@ -35,6 +35,7 @@ const BATCH_SIZE = 500;
 const BATCHES = quick ? 12 : 24;
 const LAT_RATE = 50;
 const LAT_COUNT = quick ? 150 : 300;
+const LAT_OBJECTS = 50;
 
 interface Mode {
   name: string;
@@ -65,8 +66,10 @@ async function runMode(m: Mode, round: number): Promise<void> {
     const c = await concurrentCreates(clients, { namespace: "creates", inFlight: CREATE_IN_FLIGHT, seconds: CREATE_SECONDS });
     const b = await syncBatches(clients, { namespace: "batches", size: BATCH_SIZE, batches: BATCHES });
     // Latency: write to the first replica, watch on the last.
+    await syncBatches(clients.slice(0, 1), { namespace: "latency", size: LAT_OBJECTS, batches: 1 });
     const watch = await openRvWatch(procs[procs.length - 1]!.port);
-    const acks = await pacedUpdatesTo(clients[0]!, { namespace: "batches", objects: BATCH_SIZE, rate: LAT_RATE, count: LAT_COUNT });
+    const acks = await pacedUpdatesTo(clients[0]!, { namespace: "latency", objects: LAT_OBJECTS, rate: LAT_RATE, count: LAT_COUNT });
+    s.errors += LAT_COUNT - acks.length;
     await Bun.sleep(500);
     watch.stop();
     const lat: number[] = [];

@@ -96,7 +96,7 @@ export async function syncBatches(clients: ReplicaClient[], o: { namespace: stri
   return { objects: done, seconds, perSecond: done / seconds, errors, lastError };
 }
 
-/** `count` Updates to replica A at `rate`/s, each awaited (one outstanding); returns the acks. */
+/** `count` Updates to replica A at `rate`/s, each awaited (one outstanding); returns the acks of those that succeeded. */
 export async function pacedUpdatesTo(client: ReplicaClient, o: { namespace: string; objects: number; rate: number; count: number }): Promise<WriteAck[]> {
   const acks: WriteAck[] = [];
   const t0 = performance.now();
@@ -104,8 +104,12 @@ export async function pacedUpdatesTo(client: ReplicaClient, o: { namespace: stri
     const wait = t0 + (i * 1000) / o.rate - performance.now();
     if (wait > 0.5) await Bun.sleep(wait);
     const sentAt = wallMs();
-    const res = await client.update({ resource: resourceOf(benchService(o.namespace, i % o.objects, `lat-${i}`)) });
-    acks.push({ rv: rvOf(res.resource), sentAt, ackAt: wallMs() });
+    try {
+      const res = await client.update({ resource: resourceOf(benchService(o.namespace, i % o.objects, `lat-${i}`)) });
+      acks.push({ rv: rvOf(res.resource), sentAt, ackAt: wallMs() });
+    } catch {
+      // counted by the caller as count − acks (e.g. PostgreSQL restarting under the run)
+    }
   }
   return acks;
 }
