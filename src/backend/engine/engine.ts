@@ -108,6 +108,13 @@ export interface Engine {
   readonly lastWrite: Date;
   /** Times this replica reloaded its state because the log no longer reached back to it. */
   readonly rebuilds: number;
+  /**
+   * Brings this replica up to what any replica has committed, before a read answers: a client that
+   * wrote through replica A and then reads, lists or watches through replica B must see its write
+   * (etcd's quorum read; kube-apiserver's consistent reads). One log query when the store is shared;
+   * nothing to do for a store of its own.
+   */
+  catchUp(): Promise<void>;
   create(kind: KindDescriptor, obj: KubeObject, o?: WriteOptions): Promise<KubeObject>;
   update(kind: KindDescriptor, obj: KubeObject, o?: WriteOptions): Promise<KubeObject>;
   updateStatus(kind: KindDescriptor, obj: KubeObject, o?: WriteOptions): Promise<KubeObject>;
@@ -490,6 +497,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     get rebuilds() {
       return rebuilds;
     },
+    catchUp: () => (shared && !closed ? serialize(() => drain(shared)) : Promise.resolve()),
     create: (kind, obj, o = {}) => write(!!o.dryRun, (tx) => doCreate(tx, kind, obj)),
     update: (kind, obj, o = {}) =>
       write(!!o.dryRun, (tx) => doUpdate(tx, kind, obj, mustGet(tx, kind, obj.metadata.namespace, obj.metadata.name), true)),

@@ -92,7 +92,7 @@ function toWatchEvent(kind: KindDescriptor, item: WatchItem): WatchEvent {
 
 function listHandler(engine: Engine, kind: KindDescriptor) {
   return (req: { identifiers: ResourceIdentifier[]; query?: { labelSelector: string; fieldSelector: string; limit: number; continueToken: string } }) =>
-    guard(() => {
+    guard(async () => {
       const limit = req.query?.limit;
       // A negative page size is a client error, not "unlimited" (0 or absent means no limit).
       if (limit !== undefined && limit < 0) throw new EngineError("BadRequest", `query.limit: must not be negative (got ${limit})`);
@@ -103,6 +103,7 @@ function listHandler(engine: Engine, kind: KindDescriptor) {
         if (e instanceof SelectorError) throw new EngineError("BadRequest", `${e.param}: ${e.message}`);
         throw e;
       }
+      await engine.catchUp();
       const res = engine.list(kind, {
         identifiers: req.identifiers.map((i) => ({ namespace: i.namespace, name: i.name })),
         filter,
@@ -119,9 +120,10 @@ function listHandler(engine: Engine, kind: KindDescriptor) {
 
 function getHandler(engine: Engine, kind: KindDescriptor) {
   return (req: { identifier?: ResourceIdentifier }) =>
-    guard(() => {
+    guard(async () => {
       const ns = req.identifier?.namespace ?? "";
       const name = req.identifier?.name ?? "";
+      await engine.catchUp();
       const obj = engine.get(kind, ns, name);
       if (!obj) throw new EngineError("NotFound", `${kind.plural}.netguard.sgroups.io "${name}" not found in namespace "${ns}"`);
       return { [kind.resourceCase]: messageOf(kind, obj) };
@@ -133,6 +135,8 @@ function watchHandler(opts: ServiceOptions, kind: KindDescriptor) {
     const signal = AbortSignal.any([ctx.signal, opts.shutdown]);
     opts.onWatch?.(kind.kind, 1);
     try {
+      // a snapshot or a resume position from another replica is taken against caught-up state
+      await guard(() => opts.engine.catchUp());
       const items = watchKind(opts.engine, kind, {
         namespace: req.namespace,
         labelSelector: req.labelSelector,
