@@ -1,7 +1,11 @@
 /**
  * System benchmark: streaming vs polling watch, fan-out, write throughput — with real processes.
  *
- *   bun run bench [--quick] [--write-readme] [--storage memory:|sqlite] [--profile DIR] [--backend-tls]
+ *   bun run bench [--quick] [--write-readme] [--storage memory:|sqlite|postgres] [--profile DIR] [--backend-tls]
+ *
+ * `--storage postgres` runs the replica benchmark instead (bench/replicas.bench.ts: write
+ * throughput and cross-replica latency on PostgreSQL with 1 and 3 backend replicas, SQLite side by
+ * side), the figures that matter for that store.
  *
  * Starts one backend (`src/main.ts backend`), then API servers (`src/main.ts apiserver`) one after
  * another — streaming, polling (default 5 s interval), and streaming again for fan-out and writes —
@@ -13,6 +17,7 @@
  * Every child runs in its own process group and is killed at the end, on errors and on SIGINT.
  * --profile DIR makes every child write a Bun CPU profile (markdown) into DIR when it stops.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,7 +45,15 @@ const DEADLINE_MS = quick ? 180_000 : 1_200_000;
 
 const log = (s: string) => console.error(s);
 
+/** `--storage postgres`: the replica benchmark, with --quick/--write-readme passed on. */
+function runReplicaBenchmark(): never {
+  const passOn = args.filter((a) => a === "--quick" || a === "--write-readme");
+  const r = spawnSync(process.execPath, ["run", join(import.meta.dir, "replicas.bench.ts"), ...passOn], { stdio: "inherit" });
+  process.exit(r.status ?? 1);
+}
+
 async function main(): Promise<void> {
+  if (storageArg === "postgres") runReplicaBenchmark();
   installCleanupHandlers();
   const started = performance.now();
   const deadline = setTimeout(() => {
