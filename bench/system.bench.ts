@@ -33,6 +33,7 @@ import { runWriteThroughput } from "./system/scenarios/write-throughput.ts";
 import { startBackendProc } from "./system/stack.ts";
 import { createBenchBackendAccess } from "./system/backend-access.ts";
 import { WatchPool } from "./system/watch-pool.ts";
+import { postgresReachable } from "./replicas/pg-database.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -117,7 +118,27 @@ async function main(): Promise<void> {
   const table = renderTable(results);
   console.log(table);
   if (args.includes("--write-readme")) writeReadme(table);
-  console.log(renderJson(results));
+  const postgres = (await postgresReachable()) ? postgresLine() : undefined;
+  console.log(postgres ? JSON.stringify({ ...JSON.parse(renderJson(results)), postgres }) : renderJson(results));
+}
+
+/**
+ * When PostgreSQL is reachable, the default run adds one line from a quick replica benchmark
+ * (PostgreSQL ×1 and ×3 beside SQLite); `--storage postgres` runs the full one.
+ */
+function postgresLine(): unknown {
+  const r = spawnSync(process.execPath, ["run", join(import.meta.dir, "replicas.bench.ts"), "--quick"], { encoding: "utf8", timeout: 300_000 });
+  const last = (r.stdout ?? "").trim().split("\n").at(-1) ?? "";
+  let summary: { results?: { mode: string; creates_per_s: number; batched_objects_per_s: number; latency_p99_ms: number }[] } | undefined;
+  try {
+    summary = JSON.parse(last);
+  } catch {
+    console.log(`PostgreSQL (bench:replicas --quick): no result (exit ${r.status ?? r.signal})`);
+    return undefined;
+  }
+  const modes = (summary?.results ?? []).map((m) => `${m.mode}: ${m.creates_per_s} creates/s, ${m.batched_objects_per_s} objects/s batched, cross-replica p99 ${m.latency_p99_ms} ms`);
+  console.log(`PostgreSQL (bench:replicas --quick): ${modes.join("; ")}`);
+  return summary?.results;
 }
 
 try {
