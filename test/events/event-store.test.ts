@@ -74,6 +74,15 @@ describe("event store cursors", () => {
     expect(await drain(store, ok)).toEqual([6, 7, 8, 9, 10]);
   });
 
+  test("expiry is exact at the floor: one below it expires, at it the cursor continues", async () => {
+    const { store, commit, setFloor } = await setup(4);
+    for (let i = 0; i < 10; i++) await commit("Service");
+    setFloor(5); // events 1..5 are gone: a client at 4 would miss 5
+    const below = await store.read(store.cursor("Service", 4));
+    expect(below).toEqual({ kind: "expired", floorRv: 5 });
+    expect(await drain(store, store.cursor("Service", 5))).toEqual([6, 7, 8, 9, 10]);
+  });
+
   test("publishing does not touch cursors: 10,000 idle cursors cost nothing per event", async () => {
     const { store, commit } = await setup(64);
     const cursors = Array.from({ length: 10_000 }, () => store.cursor("Service", 0));

@@ -56,6 +56,24 @@ describe("progress bookmarks", () => {
     w.stop();
   });
 
+  test("are not sent unless allowed, also to a watcher that resumes behind writes of other kinds", async () => {
+    const { b, client } = await start({ bookmarkIntervalMs: 60_000 });
+    await seedFixtures(client);
+    const rv0 = b.engine.currentRv;
+    // the counter moves past the last Service event: a caught-up watcher could be told so, but
+    // only when it asked for bookmarks
+    await createObj(client, sample("AddressGroup", 1).object);
+    const svc = await createObj(client, sample("Service", 1).object);
+    await createObj(client, sample("AddressGroup", 2).object);
+    const w = watchFrom(client, Service, rv0, {}, true);
+    await w.until((es) => es.some((e) => e.name === svc.metadata.name), 3000);
+    // a later event of the kind: anything sent before it has arrived by then
+    const next = await createObj(client, sample("Service", 2).object);
+    const seen = await w.until((es) => es.some((e) => e.name === next.metadata.name), 3000);
+    expect(seen.map((e) => e.type)).toEqual(["ADDED", "ADDED"]);
+    w.stop();
+  });
+
   test("are not sent unless allowed", async () => {
     const { b, client } = await start({ bookmarkIntervalMs: 50 });
     await seedFixtures(client);
