@@ -224,8 +224,24 @@ export function startConnectServer(
           tcp.close();
           for (const s of sessions) s.close();
           h1.close();
-          const deadline = Date.now() + graceMs;
-          while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+          h1.closeIdleConnections?.();
+          // Wait for the open connections to finish, woken by their "close" events, never longer
+          // than graceMs: then whatever is left is cut, so a close can never hang on a peer.
+          if (sockets.size > 0 && graceMs > 0) {
+            await new Promise<void>((resolve) => {
+              const finish = () => {
+                clearTimeout(timer);
+                for (const s of waiting) s.off("close", check);
+                resolve();
+              };
+              const check = () => {
+                if (sockets.size === 0) finish();
+              };
+              const timer = setTimeout(finish, graceMs);
+              const waiting = [...sockets];
+              for (const s of waiting) s.once("close", check);
+            });
+          }
           for (const s of sessions) s.destroy();
           h1.closeAllConnections?.();
           for (const s of sockets) s.destroy();

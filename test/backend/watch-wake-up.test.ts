@@ -46,7 +46,7 @@ function watchers(engine: Engine, kind: typeof ag, n: number, o: { allowBookmark
         signal: ac.signal,
       });
       for await (const item of items) if (item.type !== "BOOKMARK" || o.allowBookmarks) counts[i]!++;
-    })();
+    })().catch(() => undefined); // a stopped watch ends here; the counts are what the test checks
   }
   return counts;
 }

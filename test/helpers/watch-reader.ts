@@ -71,10 +71,13 @@ export function readWatch(
       notify();
     }
   })();
-  const waitFor = async (pred: () => boolean, timeoutMs: number, what: string) => {
+  const have = () => `have ${JSON.stringify(events.map((e) => [e.type, e.rv, e.name]))}, error ${String(error)}`;
+  const waitFor = async (pred: () => boolean, timeoutMs: number, what: string, untilDone = false) => {
     const deadline = Date.now() + timeoutMs;
     while (!pred()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; have ${JSON.stringify(events.map((e) => [e.type, e.rv, e.name]))}, error ${String(error)}`);
+      // an ended stream brings nothing more: fail now, with what it saw and why it ended
+      if (done && untilDone) throw new Error(`stream ended before ${what}; ${have()}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; ${have()}`);
       await new Promise<void>((resolve) => {
         notify = resolve;
         setTimeout(resolve, 50);
@@ -90,7 +93,7 @@ export function readWatch(
       return done;
     },
     async until(pred, timeoutMs = 5000) {
-      await waitFor(() => pred(events), timeoutMs, "condition");
+      await waitFor(() => pred(events), timeoutMs, "condition", true);
       return events;
     },
     async count(n, timeoutMs = 5000) {

@@ -108,6 +108,7 @@ export function openWatch(h: WatchHubWithStats, p: WatchRequestParams, o: { paus
   const events: WireEvent[] = [];
   const chunks: string[] = [];
   let done = false;
+  let readError: unknown;
   let started = false;
   let wake: () => void = () => undefined;
   const read = async () => {
@@ -129,8 +130,9 @@ export function openWatch(h: WatchHubWithStats, p: WatchRequestParams, o: { paus
         }
         wake();
       }
-    } catch {
-      // cancelled
+    } catch (e) {
+      // a cancel is the test's own stop(); anything else (a broken line, a reset) is reported by until()
+      if (!ac.signal.aborted) readError = e;
     } finally {
       done = true;
       wake();
@@ -154,7 +156,7 @@ export function openWatch(h: WatchHubWithStats, p: WatchRequestParams, o: { paus
       const deadline = Date.now() + timeoutMs;
       while (!pred(events)) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; have ${JSON.stringify(summary(events))}`);
-        if (done && !pred(events)) throw new Error(`stream ended before ${what}; have ${JSON.stringify(summary(events))}`);
+        if (done && !pred(events)) throw new Error(`stream ended before ${what}${readError ? ` (${String(readError)})` : ""}; have ${JSON.stringify(summary(events))}`);
         await new Promise<void>((r) => {
           wake = r;
           setTimeout(r, 25);
