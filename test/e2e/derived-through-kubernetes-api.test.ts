@@ -14,8 +14,8 @@ const API = "/apis/netguard.sgroups.io/v1beta1";
 const EGR_TCP = "egr-97877b71-97e2-9550-1be1-6cf5b857d9d6";
 const ING_TCP = "ing-8fbe3a69-f284-d187-3317-a365c3ed8e7c";
 
-async function kubectlOk(args: string[], input?: string): Promise<string> {
-  const r = await stack.kubectl(args, { input });
+async function kubectlOk(args: string[], input?: string, on: Stack = stack): Promise<string> {
+  const r = await on.kubectl(args, { input });
   if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
   return r.stdout;
 }
@@ -26,8 +26,8 @@ async function getJson(path: string): Promise<Record<string, any>> {
   return (await res.json()) as Record<string, any>;
 }
 
-async function send(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, any> }> {
-  const res = await fetch(`${stack.api.url}${API}${path}`, {
+async function send(method: string, path: string, body?: unknown, on: Stack = stack): Promise<{ status: number; body: Record<string, any> }> {
+  const res = await fetch(`${on.api.url}${API}${path}`, {
     method,
     body: body === undefined ? undefined : JSON.stringify(body),
     headers: { "content-type": method === "PATCH" ? "application/merge-patch+json" : "application/json" },
@@ -38,6 +38,24 @@ async function send(method: string, path: string, body?: unknown): Promise<{ sta
 const ref = (kind: string, namespace: string, name: string) => ({ apiVersion: "netguard.sgroups.io/v1beta1", kind, name, namespace });
 const obj = (kind: string, namespace: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: "netguard.sgroups.io/v1beta1", kind, metadata: { name, namespace }, spec });
 
+/**
+ * The §8 fixtures applied the way the kubectl -w test applies them (files 01–03, 04, the worker's
+ * port patched to 9001, then 05), so each test that reads them can ask for them itself, in any order.
+ */
+async function applyFixtures(on: Stack, between: { afterBase?: () => Promise<void>; afterRules?: () => Promise<void>; afterPatch?: () => Promise<void> } = {}) {
+  for (const f of FIXTURE_FILES.slice(0, 3)) await kubectlOk(["apply", "-f", join(FIXTURE_DIR, f)], undefined, on);
+  await between.afterBase?.();
+  await kubectlOk(["apply", "-f", join(FIXTURE_DIR, "04-rules2s.yaml")], undefined, on);
+  await between.afterRules?.();
+  await kubectlOk(["patch", "ngsvc", "worker", "--type", "merge", "-p", '{"spec":{"ingressPorts":[{"protocol":"TCP","port":"9001"}]}}'], undefined, on);
+  await between.afterPatch?.();
+  await kubectlOk(["apply", "-f", join(FIXTURE_DIR, "05-ieagagrule.yaml")], undefined, on);
+}
+
+let applied: Promise<void> | undefined;
+/** The shared stack with the fixtures applied (once, by whichever test asks first). */
+const fixturesApplied = () => (applied ??= applyFixtures(stack));
+
 beforeAll(async () => {
   stack = await startStack();
 });
@@ -47,23 +65,36 @@ afterAll(async () => {
 
 describe("derived objects through the Kubernetes API", () => {
   test("kubectl get -w on IEAgAgRules shows the generated rules appear when RuleS2S are applied", async () => {
-    for (const f of FIXTURE_FILES.slice(0, 3)) await kubectlOk(["apply", "-f", join(FIXTURE_DIR, f)]);
-    const w = stack.kubectlBackground(["get", "ieagagrules", "-n", "shop", "-w", "--output-watch-events"]);
-    const pm = stack.kubectlBackground(["get", "addressgroupportmappings", "-A", "-w", "--output-watch-events"]);
-    await pm.waitFor((o) => /ADDED\s+infra\s+ag-shared-db/.test(o));
-    await kubectlOk(["apply", "-f", join(FIXTURE_DIR, "04-rules2s.yaml")]);
-    const out = await w.waitFor((o) => o.includes(EGR_TCP) && o.includes(ING_TCP));
-    expect(out).toMatch(new RegExp(`ADDED\\s+${EGR_TCP}\\s+EGRESS\\s+ACCEPT`));
-    expect(out).toMatch(new RegExp(`ADDED\\s+${ING_TCP}\\s+INGRESS\\s+ACCEPT`));
-    // a Service port change regenerates the port mapping: a MODIFIED of a derived kind, live
-    await kubectlOk(["patch", "ngsvc", "worker", "--type", "merge", "-p", '{"spec":{"ingressPorts":[{"protocol":"TCP","port":"9001"}]}}']);
-    await pm.waitFor((o) => /MODIFIED\s+shop\s+ag-worker/.test(o));
-    await w.stop();
-    await pm.stop();
-    await kubectlOk(["apply", "-f", join(FIXTURE_DIR, "05-ieagagrule.yaml")]);
+    // its own stack: the watches must see the fixtures arrive, whatever the other tests did
+    const own = await startStack();
+    try {
+      let w: ReturnType<Stack["kubectlBackground"]> | undefined;
+      let pm: ReturnType<Stack["kubectlBackground"]> | undefined;
+      await applyFixtures(own, {
+        afterBase: async () => {
+          w = own.kubectlBackground(["get", "ieagagrules", "-n", "shop", "-w", "--output-watch-events"]);
+          pm = own.kubectlBackground(["get", "addressgroupportmappings", "-A", "-w", "--output-watch-events"]);
+          await pm.waitFor((o) => /ADDED\s+infra\s+ag-shared-db/.test(o));
+        },
+        afterRules: async () => {
+          const out = await w!.waitFor((o) => o.includes(EGR_TCP) && o.includes(ING_TCP));
+          expect(out).toMatch(new RegExp(`ADDED\\s+${EGR_TCP}\\s+EGRESS\\s+ACCEPT`));
+          expect(out).toMatch(new RegExp(`ADDED\\s+${ING_TCP}\\s+INGRESS\\s+ACCEPT`));
+        },
+        // a Service port change regenerates the port mapping: a MODIFIED of a derived kind, live
+        afterPatch: async () => {
+          await pm!.waitFor((o) => /MODIFIED\s+shop\s+ag-worker/.test(o));
+          await w!.stop();
+          await pm!.stop();
+        },
+      });
+    } finally {
+      await own.close();
+    }
   });
 
   test("every expected derived object is there with the expected content", async () => {
+    await fixturesApplied();
     const frontend = await getJson("/namespaces/shop/services/frontend");
     expect(frontend.xAggregatedAddressGroups).toEqual([{ ref: ref("AddressGroup", "shop", "ag-frontend"), source: "spec" }]);
     const worker = await getJson("/namespaces/shop/services/worker");
@@ -106,6 +137,7 @@ describe("derived objects through the Kubernetes API", () => {
     ["deleting a server-managed port mapping", "DELETE", "/namespaces/shop/addressgroupportmappings/ag-frontend", undefined, 409, /managed by the server/],
   ];
   test.each(negatives)("%s is refused with a Status naming the cause and nothing is written", async (_n, method, path, body, code, cause) => {
+    await fixturesApplied();
     const before = stack.backend.engine.currentRv;
     const r = await send(method, path, body);
     expect(r.status).toBe(code);
@@ -115,20 +147,34 @@ describe("derived objects through the Kubernetes API", () => {
   });
 
   test("objects still in use are not refused but left Terminating; their in-use finalizer cannot be removed while they are used", async () => {
+    // its own stack: leaving objects Terminating would change what the other tests' writes meet
+    const own = await startStack();
+    try {
+      await applyFixtures(own);
+      await inUseAreLeftTerminating(own);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+/** Deletes objects still in use and checks each is left Terminating with its finalizer held. */
+async function inUseAreLeftTerminating(stack: Stack) {
+  {
     for (const [path, user] of [
       ["/namespaces/shop/services/frontend", /frontend-alias/],
       ["/namespaces/shop/addressgroups/ag-worker", /worker-in-ag-worker/],
       ["/namespaces/infra/addressgroupbindingpolicies/allow-billing-into-shared-db", /billing-to-shared-db/],
     ] as const) {
-      const r = await send("DELETE", path);
+      const r = await send("DELETE", path, undefined, stack);
       expect(r.status).toBe(200);
       expect(r.body.metadata.deletionTimestamp).toBeDefined();
       expect(r.body.metadata.finalizers).toEqual(["netguard.sgroups.io/in-use-protection"]);
       const before = stack.backend.engine.currentRv;
-      const strip = await send("PATCH", path, { metadata: { finalizers: null } });
+      const strip = await send("PATCH", path, { metadata: { finalizers: null } }, stack);
       expect(strip.status).toBe(422);
       expect(JSON.stringify(strip.body.details?.causes ?? []) + strip.body.message).toMatch(user);
       expect(stack.backend.engine.currentRv).toBe(before);
     }
-  });
-});
+  }
+}

@@ -12,6 +12,15 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 describe("list", () => {
+  // The list tests read, and expect exactly, the fixtures: their own stack, which no other test
+  // writes to, keeps them true in any order.
+  let s: RestStack;
+  beforeAll(async () => {
+    s = await startRestStack();
+    await seedFixtures(s);
+  });
+  afterAll(() => s.close());
+
   test("a namespaced list is a <Kind>List with apiVersion, resourceVersion and items carrying apiVersion and kind", async () => {
     const r = await s.call("GET", `${collection("services")}?limit=500`);
     expect(r.status).toBe(200);

@@ -71,12 +71,17 @@ describe("delete", () => {
   });
 
   test("a new reference to a Terminating object is a 422 naming the field", async () => {
-    const r = await s.call("POST", collection("services", "shop"), {
+    // an AddressGroup of its own, in use by a Service: deleting it leaves it Terminating
+    const svc = (name: string): KubeObject => ({
       apiVersion: "netguard.sgroups.io/v1beta1",
       kind: "Service",
-      metadata: { name: "late-joiner", namespace: "shop" },
-      spec: { addressGroups: [{ apiVersion: "netguard.sgroups.io/v1beta1", kind: "AddressGroup", name: "ag-backend", namespace: "shop" }] },
+      metadata: { name, namespace: "term" },
+      spec: { addressGroups: [{ apiVersion: "netguard.sgroups.io/v1beta1", kind: "AddressGroup", name: "ag-term", namespace: "term" }] },
     });
+    await createAll(s, [ag("ag-term", "term"), svc("first-user")]);
+    const terminating = await s.call("DELETE", objectPath("addressgroups", "ag-term", "term"));
+    expect(terminating.body.metadata.deletionTimestamp).toBeDefined();
+    const r = await s.call("POST", collection("services", "term"), svc("late-joiner"));
     expect(r.status).toBe(422);
     expect(r.body.details.causes).toContainEqual(expect.objectContaining({ field: "spec.addressGroups[0]", reason: "FieldValueForbidden" }));
     expect(r.body.message).toContain("is being deleted");
@@ -102,8 +107,11 @@ describe("deletecollection", () => {
   });
 
   test("a field selector narrows the collection", async () => {
-    const r = await s.call("DELETE", `${collection("addressgroups", "dc")}?fieldSelector=metadata.name%3Ddc-c`);
-    expect(r.body.items.map((o: KubeObject) => o.metadata.name)).toEqual(["dc-c"]);
+    await createAll(s, [ag("fs-a", "dcfs"), ag("fs-b", "dcfs")]);
+    const r = await s.call("DELETE", `${collection("addressgroups", "dcfs")}?fieldSelector=metadata.name%3Dfs-b`);
+    expect(r.body.items.map((o: KubeObject) => o.metadata.name)).toEqual(["fs-b"]);
+    const left = await s.call("GET", collection("addressgroups", "dcfs"));
+    expect(left.body.items.map((o: KubeObject) => o.metadata.name)).toEqual(["fs-a"]);
   });
 
   test("objects still in use are accepted as Terminating and listed with the deleted ones", async () => {
