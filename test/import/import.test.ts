@@ -3,7 +3,7 @@
  * from upstream's migrations, fixture objects inserted as upstream stores them), run as a child
  * process into a SQLite store, checked through a real backend's RPC API.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeEach, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { allFixtures } from "../helpers/fixtures.ts";
@@ -22,7 +22,8 @@ const CREATED = "2024-03-01T10:20:30Z";
 const fixtures = allFixtures();
 const GENERATED = "egr-97877b71-97e2-9550-1be1-6cf5b857d9d6";
 
-beforeAll(async () => {
+// A fresh upstream database per test (one test changes a row): every test stands alone.
+beforeEach(async () => {
   up = await createUpstreamDatabase();
   console.log(`upstream schema: ${up.schemaSource}`);
   let i = 0;
@@ -36,8 +37,11 @@ beforeAll(async () => {
   await insertUpstream(up.db, { apiVersion: "", kind: "Service", metadata: { name: "broken", namespace: "shop" }, spec: {} }, meta(), { ingress_ports: '{"port":80}' });
 }, 60_000);
 
-afterAll(async () => {
+afterEach(async () => {
   await up?.drop();
+});
+
+afterAll(() => {
   dir.cleanup();
 });
 
@@ -75,7 +79,7 @@ test("dry run validates everything and writes nothing", async () => {
 }, 90_000);
 
 test("imports every fixture in dependency order, skips derived and malformed rows with reasons", async () => {
-  const store = join(dir.path, "store.db");
+  const store = join(dir.path, "store-first.db");
   const r = runImport(store);
   expect(r.status).toBe(0);
   expect(r.summary.totals).toEqual({ created: fixtures.length, updated: 0, unchanged: 0, skipped: 3 });
@@ -114,7 +118,8 @@ test("imports every fixture in dependency order, skips derived and malformed row
 }, 90_000);
 
 test("a second run reports everything unchanged and writes nothing", async () => {
-  const store = join(dir.path, "store.db");
+  const store = join(dir.path, "store-second.db");
+  expect(runImport(store).summary.totals.created).toBe(fixtures.length); // the first run
   const before = await storedObjects(store);
   const r = runImport(store);
   expect(r.status).toBe(0);
@@ -123,7 +128,8 @@ test("a second run reports everything unchanged and writes nothing", async () =>
 }, 90_000);
 
 test("a changed upstream object is updated, keeping its uid", async () => {
-  const store = join(dir.path, "store.db");
+  const store = join(dir.path, "store-changed.db");
+  expect(runImport(store).summary.totals.created).toBe(fixtures.length); // the first run
   await up.db.query(
     `UPDATE k8s_metadata SET labels = '{"tier":"edge"}' WHERE resource_version = (SELECT resource_version FROM services WHERE namespace = 'shop' AND name = 'frontend')`,
   );
