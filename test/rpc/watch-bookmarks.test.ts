@@ -57,7 +57,7 @@ describe("progress bookmarks", () => {
   });
 
   test("are not sent unless allowed, also to a watcher that resumes behind writes of other kinds", async () => {
-    const { b, client } = await start({ bookmarkIntervalMs: 60_000 });
+    const { b, client } = await start({ bookmarkIntervalMs: 50 });
     await seedFixtures(client);
     const rv0 = b.engine.currentRv;
     // the counter moves past the last Service event: a caught-up watcher could be told so, but
@@ -67,10 +67,12 @@ describe("progress bookmarks", () => {
     await createObj(client, sample("AddressGroup", 2).object);
     const w = watchFrom(client, Service, rv0, {}, true);
     await w.until((es) => es.some((e) => e.name === svc.metadata.name), 3000);
+    await sleep(150); // bookmark intervals pass: a periodic bookmark would be due at the next wake-up
+    await createObj(client, sample("Service", 2).object);
     // a later event of the kind: anything sent before it has arrived by then
-    const next = await createObj(client, sample("Service", 2).object);
-    const seen = await w.until((es) => es.some((e) => e.name === next.metadata.name), 3000);
-    expect(seen.map((e) => e.type)).toEqual(["ADDED", "ADDED"]);
+    const last = await createObj(client, sample("Service", 3).object);
+    const seen = await w.until((es) => es.some((e) => e.name === last.metadata.name), 3000);
+    expect(seen.map((e) => e.type)).toEqual(["ADDED", "ADDED", "ADDED"]);
     w.stop();
   });
 
