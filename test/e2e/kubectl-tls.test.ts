@@ -50,6 +50,9 @@ describe("kubectl against the HTTPS API server", () => {
   }, 30_000);
 
   test("with a client certificate and key", async () => {
+    // the objects to read, applied (idempotently) by the admin here, not by an earlier test
+    const admin = kubeconfig(s.dir, s.api.url, s.ca.cert, `{token: "${ADMIN_TOKEN}"}`);
+    expect((await kubectl(admin, ["apply", "-f", "test/fixtures/01-base.yaml"])).code).toBe(0);
     const c = s.clientCa.client("alice", ["devs"]);
     const kc = kubeconfig(s.dir, s.api.url, s.ca.cert, `{client-certificate: "${c.cert}", client-key: "${c.key}"}`);
     const got = await kubectl(kc, ["get", "ngsvc", "-o", "name"]);
