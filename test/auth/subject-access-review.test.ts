@@ -161,7 +161,8 @@ describe("SubjectAccessReview failures fail closed", () => {
       const r = await s.as("alice", [], "GET", LIST);
       expect(r.status).toBe(500);
       expect(r.body.message).toContain("no answer within 300 ms");
-      expect(Date.now() - started).toBeLessThan(2000);
+      // bounded by the 300 ms deadline, not the test's timeout; generous for a loaded 2-core machine
+      expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       hang = false;
       authz.close();

@@ -109,7 +109,8 @@ describe("a stopped backend", () => {
     expect(list.status).toBe(504);
     expect(list.body).toMatchObject({ kind: "Status", reason: "Timeout", code: 504 });
     expect(list.body.message).toContain("the backend did not answer within 1s");
-    expect(list.ms).toBeLessThan(TIMEOUT_MS * 5);
+    // answered because of the deadline, not the test's timeout: generous for a loaded 2-core machine
+    expect(list.ms).toBeLessThan(TIMEOUT_MS * 15);
 
     const get = await req(`${NS}/addressgroups/before-stop`);
     expect(get.status).toBe(504);

@@ -140,6 +140,7 @@ describe("backend connection timeouts", () => {
     ]);
     for (const r of results) {
       expect(r.closed).toBe(true);
+      // a lower bound only: the header timer (600 ms) must not fire early; load can only make it later
       expect(r.afterMs).toBeGreaterThanOrEqual(400);
     }
     expect(b.server.connections.timedOut).toBeGreaterThanOrEqual(3);
