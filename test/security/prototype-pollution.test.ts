@@ -29,6 +29,21 @@ afterAll(() => s.close());
 
 const live = async () => (await s.call("GET", AG)).body;
 
+/**
+ * A fresh AddressGroup in a namespace of its own, for tests whose assertions depend on the object's
+ * exact content (labels, selector results): other tests in this file patch the shared fixtures.
+ */
+async function ownGroup(namespace: string): Promise<string> {
+  const r = await s.call("POST", collection("addressgroups", namespace), {
+    apiVersion: "netguard.sgroups.io/v1beta1",
+    kind: "AddressGroup",
+    metadata: { name: "ag-own", namespace },
+    spec: { defaultAction: "ACCEPT" },
+  });
+  if (r.status !== 201) throw new Error(`could not create the test's AddressGroup: ${r.status} ${JSON.stringify(r.body)}`);
+  return objectPath("addressgroups", "ag-own", namespace);
+}
+
 /** A Connect unary call with a raw JSON body: the HTTP status and the parsed answer. */
 async function connectJson(method: string, body: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`${s.backend.url}/netguard.v1.NetguardService/${method}`, { method: "POST", headers: { "content-type": "application/json" }, body });
@@ -37,17 +52,18 @@ async function connectJson(method: string, body: string): Promise<{ status: numb
 
 describe("JSON patch", () => {
   test("a path through __proto__ or constructor is a missing member: 422, nothing written", async () => {
-    const before = await live();
+    const own = await ownGroup("pp-json-patch");
+    const before = (await s.call("GET", own)).body;
     for (const path of ["/metadata/__proto__/labels", "/spec/__proto__/trace", "/spec/constructor/prototype/x", "/metadata/labels/constructor/polluted"]) {
-      const r = await s.call("PATCH", AG, [{ op: "add", path, value: { polluted: "1" } }], JSONP);
+      const r = await s.call("PATCH", own, [{ op: "add", path, value: { polluted: "1" } }], JSONP);
       expect(r.status).toBe(422);
       expect(r.body).toMatchObject({ kind: "Status", code: 422, reason: "Invalid" });
       expect(r.body.message).toContain("does not exist");
     }
     for (const op of [{ op: "remove", path: "/spec/constructor" }, { op: "replace", path: "/metadata/__proto__", value: {} }, { op: "test", path: "/spec/toString", value: null }]) {
-      expect((await s.call("PATCH", AG, [op], JSONP)).status).toBe(422);
+      expect((await s.call("PATCH", own, [op], JSONP)).status).toBe(422);
     }
-    expect((await live()).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect((await s.call("GET", own)).body.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     expectPrototypesClean(clean);
   });
 
@@ -80,18 +96,25 @@ describe("merge patch", () => {
   });
 
   test("label keys: __proto__ is an invalid key (422), constructor is an ordinary label", async () => {
-    const bad = await s.call("PATCH", AG, '{"metadata":{"labels":{"__proto__":"x"}}}', MERGE);
+    const own = await ownGroup("pp-labels");
+    const bad = await s.call("PATCH", own, '{"metadata":{"labels":{"__proto__":"x"}}}', MERGE);
     expect(bad.status).toBe(422);
     expect(bad.body.details.causes[0].field).toBe("metadata.labels");
-    const ok = await s.call("PATCH", AG, { metadata: { labels: { constructor: "c", prototype: "p" } } }, MERGE);
+    const ok = await s.call("PATCH", own, { metadata: { labels: { constructor: "c", prototype: "p" } } }, MERGE);
     expect(ok.status).toBe(200);
     expect(ok.body.metadata.labels).toEqual({ constructor: "c", prototype: "p" });
-    // A selector on `constructor` matches only objects that carry that label.
-    const sel = await s.call("GET", `${collection("addressgroups")}?labelSelector=constructor`);
-    expect(sel.body.items.map((o: any) => o.metadata.name)).toEqual(["ag-worker"]);
-    const notSel = await s.call("GET", `${collection("addressgroups")}?labelSelector=toString`);
+    // A selector on `constructor` matches only objects that carry that label (another group in the
+    // same namespace has none).
+    await s.call("POST", collection("addressgroups", "pp-labels"), {
+      apiVersion: "netguard.sgroups.io/v1beta1",
+      kind: "AddressGroup",
+      metadata: { name: "ag-plain", namespace: "pp-labels" },
+      spec: { defaultAction: "DROP" },
+    });
+    const sel = await s.call("GET", `${collection("addressgroups", "pp-labels")}?labelSelector=constructor`);
+    expect(sel.body.items.map((o: any) => o.metadata.name)).toEqual(["ag-own"]);
+    const notSel = await s.call("GET", `${collection("addressgroups", "pp-labels")}?labelSelector=toString`);
     expect(notSel.body.items).toEqual([]);
-    expect((await s.call("PATCH", AG, { metadata: { labels: { constructor: null, prototype: null } } }, MERGE)).status).toBe(200);
     expectPrototypesClean(clean);
   });
 });
