@@ -24,6 +24,8 @@ export interface TestBackendOptions {
   ringCapacity?: number;
   bookmarkIntervalMs?: number;
   port?: number;
+  /** How long close() lets open streams end by themselves before destroying them (default 500 ms). */
+  shutdownGraceMs?: number;
 }
 
 /** The store `startTestBackend` uses when none is given: "memory" (default) or "postgres". */
@@ -58,7 +60,7 @@ function start(o: TestBackendOptions, persistence: Persistence): Promise<Backend
     ringCapacity: o.ringCapacity ?? 1024,
     bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000,
     trimIntervalMs: 0,
-    shutdownGraceMs: 500,
+    shutdownGraceMs: o.shutdownGraceMs ?? 500,
   });
 }
 

@@ -80,4 +80,20 @@ describe.each(PROTOCOLS)("over %s", (protocol) => {
     expect(b.activeWatches.get("Service") ?? 0).toBe(0);
     expect(b.activeWatches.get("AddressGroup") ?? 0).toBe(0);
   });
+
+  test("shutdown ends watches itself: close() does not wait out the grace period for them", async () => {
+    // A long grace: streams the server does not end itself would keep close() waiting for all of
+    // it before they are destroyed. Ending watches on shutdown makes close() finish long before.
+    const GRACE_MS = 20_000;
+    const { b, client } = await start({ shutdownGraceMs: GRACE_MS }, protocol);
+    await seedFixtures(client);
+    const w = readWatch(Service, (signal) => watchKindRpc(client, Service, {}, signal));
+    await w.until((es) => es.some((e) => e.initialEventsEnd));
+    const t0 = Date.now();
+    await b.close();
+    await w.finished(PROMPT_MS);
+    // half the grace: generous for a loaded machine, yet far from what waiting out the grace takes
+    expect(Date.now() - t0).toBeLessThan(GRACE_MS / 2);
+    expect(Code[ConnectError.from(w.error).code]).toBe(Code[Code.Unavailable]);
+  }, 60_000);
 });
