@@ -11,7 +11,9 @@ import { startStack, type Stack } from "../helpers/stack-harness.ts";
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
-});
+  // Every test reads the fixtures: they are applied here, not by whichever test happens to run first.
+  for (const f of FIXTURE_FILES) await ok(["apply", "-f", join(FIXTURE_DIR, f)]);
+}, 120_000);
 afterAll(async () => {
   await stack?.close();
 });
@@ -23,10 +25,10 @@ async function ok(args: string[], input?: string) {
 }
 
 describe("kubectl against netguard-watch", () => {
-  test("applies the domain fixtures without --validate=false", async () => {
+  test("applies the domain fixtures without --validate=false (kubectl validates them against our OpenAPI)", async () => {
     for (const f of FIXTURE_FILES) {
-      const out = await ok(["apply", "-f", join(FIXTURE_DIR, f)]);
-      expect(out).toMatch(/created|configured/);
+      const out = await ok(["apply", "--validate=strict", "-f", join(FIXTURE_DIR, f)]);
+      for (const line of out.trim().split("\n")) expect(line).toMatch(/ (created|configured|unchanged)$/);
     }
   });
 
@@ -127,10 +129,20 @@ describe("kubectl against netguard-watch", () => {
   });
 
   test("delete returns and the object is gone; an object still in use is left Terminating", async () => {
-    expect(await ok(["delete", "ngsvc", "frontend", "--wait=false"])).toContain("deleted");
-    expect(await ok(["get", "ngsvc", "frontend"])).toMatch(/frontend\s+TCP\/80,TCP\/443\s+Terminating/);
-    await ok(["delete", "ieagagrule", "worker-ssh-block"]);
-    const gone = await stack.kubectl(["get", "ieagagrule", "worker-ssh-block"]);
+    // its own objects, in its own namespace: the other tests read the fixtures
+    const ref = "{apiVersion: netguard.sgroups.io/v1beta1, kind: AddressGroup, name: del-used, namespace: kubectl-delete}";
+    await ok(
+      ["apply", "-f", "-"],
+      [
+        "apiVersion: netguard.sgroups.io/v1beta1\nkind: AddressGroup\nmetadata: {name: del-used, namespace: kubectl-delete}\nspec: {defaultAction: ACCEPT}",
+        "apiVersion: netguard.sgroups.io/v1beta1\nkind: AddressGroup\nmetadata: {name: del-lone, namespace: kubectl-delete}\nspec: {defaultAction: DROP}",
+        `apiVersion: netguard.sgroups.io/v1beta1\nkind: Service\nmetadata: {name: del-user, namespace: kubectl-delete}\nspec:\n  ingressPorts: [{protocol: TCP, port: "80"}]\n  addressGroups: [${ref}]`,
+      ].join("\n---\n"),
+    );
+    expect(await ok(["-n", "kubectl-delete", "delete", "ag", "del-used", "--wait=false"])).toContain("deleted");
+    expect(await ok(["-n", "kubectl-delete", "get", "ag", "del-used"])).toMatch(/del-used\s+ACCEPT\s+\S+\s+\S+\s+Terminating/);
+    await ok(["-n", "kubectl-delete", "delete", "ag", "del-lone"]);
+    const gone = await stack.kubectl(["-n", "kubectl-delete", "get", "ag", "del-lone"]);
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toContain("NotFound");
   });
