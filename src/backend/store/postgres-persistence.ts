@@ -5,10 +5,11 @@
  * replicas. A plain sequence would not do: two writers could take 7 and 8 and commit 8 first, and
  * a reader that saw 8 would skip 7 for ever (the hazard kine documents).
  */
+import { eventFromRow } from "./event-row.ts";
 import type { KubeObject } from "../../kinds/model.ts";
 import type { PgDriver, PgQueryable, PgRow } from "../../runtime/postgres-driver.ts";
 import { checkCommitBatch } from "./commit-check.ts";
-import type { CatchUp, ChangeType, CommitBatch, LoadedState, Persistence, RetentionPolicy, SharedLog, StoredEvent } from "./persistence.ts";
+import type { CatchUp, CommitBatch, LoadedState, Persistence, RetentionPolicy, SharedLog, StoredEvent } from "./persistence.ts";
 import { createUnavailableGuard } from "./postgres-errors.ts";
 import { migrate } from "./postgres-schema.ts";
 import { batchRows, WRITE_BATCH_SQL } from "./postgres-write-batch.ts";
@@ -163,21 +164,7 @@ async function readFloor(db: PgQueryable): Promise<number> {
   return Number(r!.floor);
 }
 
-function toEvent(r: PgRow): StoredEvent {
-  const event: StoredEvent = {
-    rv: Number(r.rv),
-    kind: String(r.kind),
-    type: String(r.type) as ChangeType,
-    namespace: String(r.namespace),
-    name: String(r.name),
-    object: JSON.parse(String(r.body)) as KubeObject,
-    time: Number(r.time),
-  };
-  if (r.prev_labels !== null && r.prev_labels !== undefined) {
-    event.prevLabels = JSON.parse(String(r.prev_labels)) as Record<string, string>;
-  }
-  return event;
-}
+const toEvent = (r: PgRow): StoredEvent => eventFromRow(r as Record<string, unknown>);
 
 /** Opens the database at `url` (postgres://…) with the default deadlines, and migrates it. */
 export async function openPostgresPersistence(url: string, opts: PostgresPersistenceOptions = {}): Promise<Persistence> {

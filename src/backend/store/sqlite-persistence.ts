@@ -3,11 +3,12 @@
  * counter, so a restart resumes resourceVersions where it stopped and watchers can catch up from
  * the log instead of relisting.
  */
+import { eventFromRow } from "./event-row.ts";
 import type { KubeObject } from "../../kinds/model.ts";
 import type { SqliteDriver, SqlValue } from "../../runtime/sqlite-driver.ts";
 import { openSqlite } from "../../runtime/sqlite-driver.ts";
 import { checkCommitBatch } from "./commit-check.ts";
-import type { ChangeType, CommitBatch, LoadedState, Persistence, RetentionPolicy, StoredEvent } from "./persistence.ts";
+import type { CommitBatch, LoadedState, Persistence, RetentionPolicy, StoredEvent } from "./persistence.ts";
 import { retentionCut } from "./retention.ts";
 import { PersistenceClosedError } from "./store-errors.ts";
 
@@ -110,21 +111,7 @@ export function createSqlitePersistence(driver: SqliteDriver): Persistence {
       live();
       // SQLite reads a negative LIMIT as "no limit"; the contract says at most `limit`.
       if (limit <= 0) return [];
-      return q.eventsAfter.all(kind, afterRv, limit).map((r) => {
-        const event: StoredEvent = {
-          rv: num(r.rv),
-          kind: str(r.kind),
-          type: str(r.type) as ChangeType,
-          namespace: str(r.namespace),
-          name: str(r.name),
-          object: JSON.parse(str(r.body)) as KubeObject,
-          time: num(r.time),
-        };
-        if (r.prev_labels !== null && r.prev_labels !== undefined) {
-          event.prevLabels = JSON.parse(str(r.prev_labels)) as Record<string, string>;
-        }
-        return event;
-      });
+      return q.eventsAfter.all(kind, afterRv, limit).map((r) => eventFromRow(r as Record<string, unknown>));
     },
 
     async trim(policy: RetentionPolicy, nowMs: number): Promise<number> {
