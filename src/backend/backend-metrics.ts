@@ -3,6 +3,7 @@
  * and code with durations, the event store (ring occupancy, lapped and expired cursors, log reads),
  * the event log (size, retention floor, newest resourceVersion, oldest open watcher's position), objects per kind, and the process.
  */
+import { callUntilEnd } from "./rpc/response-end.ts";
 import type { Interceptor } from "@connectrpc/connect";
 import { ConnectError } from "@connectrpc/connect";
 import { KINDS } from "../kinds/kind-table.ts";
@@ -81,30 +82,10 @@ export function createBackendMetrics(engine: Engine, persistence: Persistence): 
   const interceptor: Interceptor = (next) => async (req) => {
     const method = req.method.name;
     const start = performance.now();
-    let res;
-    try {
-      res = await next(req);
-    } catch (e) {
-      done(method, start, e);
-      throw e;
-    }
-    if (!res.stream) {
-      done(method, start, undefined);
-      return res;
-    }
-    const inner = res.message;
-    return {
-      ...res,
-      message: (async function* () {
-        try {
-          yield* inner;
-          done(method, start, undefined);
-        } catch (e) {
-          done(method, start, e);
-          throw e;
-        }
-      })(),
-    };
+    // a stream its client closed early is neither a success nor an error of the server: not counted
+    return callUntilEnd(next, req, (end) => {
+      if (!end.cancelled) done(method, start, end.error);
+    });
   };
 
   return {

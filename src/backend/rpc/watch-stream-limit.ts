@@ -5,6 +5,7 @@
  * given back when the stream ends for any reason (client gone, error, shutdown).
  */
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { callUntilEnd } from "./response-end.ts";
 
 export interface WatchStreamLimit {
   readonly interceptor: Interceptor;
@@ -25,31 +26,7 @@ export function createWatchStreamLimit(max: number): WatchStreamLimit {
       throw new ConnectError(`too many concurrent Watch streams (limit ${max}, backend.max_watch_streams); retry later`, Code.ResourceExhausted);
     }
     open++;
-    let released = false;
-    const release = () => {
-      if (!released) (released = true), open--;
-    };
-    try {
-      const res = await next(req);
-      if (!res.stream) {
-        release();
-        return res;
-      }
-      const inner = res.message;
-      return {
-        ...res,
-        message: (async function* () {
-          try {
-            yield* inner;
-          } finally {
-            release();
-          }
-        })(),
-      };
-    } catch (e) {
-      release();
-      throw e;
-    }
+    return callUntilEnd(next, req, () => void open--);
   };
   return {
     interceptor,
