@@ -10,7 +10,7 @@ import { loadBackendClientCredentials, type BackendClientCredentials } from "../
 import type { ApiBackendAccessConfig } from "../../src/config/config.ts";
 import { sample } from "../helpers/fixtures.ts";
 import { createObj } from "../helpers/rpc-helpers.ts";
-import { createPki, READ_WRITE_TOKEN, secureClient, startSecureBackend, type Pki } from "./secure-backend.ts";
+import { createPki, startLockedBackend, READ_WRITE_TOKEN, secureClient, type Pki } from "./secure-backend.ts";
 
 const SERVICES = "/apis/netguard.sgroups.io/v1beta1/namespaces/shop/services";
 
@@ -19,10 +19,7 @@ let backend: Backend;
 const stops: (() => Promise<void> | void)[] = [];
 beforeAll(async () => {
   pki = createPki();
-  backend = await startSecureBackend({
-    tls: { certFile: pki.serving.cert, keyFile: pki.serving.key, clientCaFile: pki.clientCa.cert },
-    tokenFile: pki.tokenFile,
-  });
+  backend = await startLockedBackend(pki);
 });
 afterAll(async () => {
   for (const s of stops.reverse()) await s();

@@ -4,16 +4,13 @@ import type { Backend } from "../../src/backend/backend.ts";
 import { ResourceKind } from "../../src/gen/netguard/v1/service_pb.ts";
 import { sample } from "../helpers/fixtures.ts";
 import { createObj } from "../helpers/rpc-helpers.ts";
-import { createPki, READ_ONLY_TOKEN, READ_WRITE_TOKEN, secureClient, startSecureBackend, type Pki } from "./secure-backend.ts";
+import { createPki, startLockedBackend, READ_ONLY_TOKEN, READ_WRITE_TOKEN, secureClient, type Pki } from "./secure-backend.ts";
 
 let pki: Pki;
 let backend: Backend;
 beforeAll(async () => {
   pki = createPki();
-  backend = await startSecureBackend({
-    tls: { certFile: pki.serving.cert, keyFile: pki.serving.key, clientCaFile: pki.clientCa.cert },
-    tokenFile: pki.tokenFile,
-  });
+  backend = await startLockedBackend(pki);
 });
 afterAll(async () => {
   await backend?.close();

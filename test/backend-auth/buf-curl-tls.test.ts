@@ -1,59 +1,23 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import type { Backend } from "../../src/backend/backend.ts";
+import { bufCurlWatch as bufCurl } from "../helpers/buf-curl.ts";
 import { sample } from "../helpers/fixtures.ts";
 import { createObj } from "../helpers/rpc-helpers.ts";
-import { createPki, READ_ONLY_TOKEN, READ_WRITE_TOKEN, secureClient, startSecureBackend, type Pki } from "./secure-backend.ts";
-
-const ROOT = join(import.meta.dir, "..", "..");
-/** The real Go binary (the npm wrapper does not forward signals, runtime-facts.md §8.6). */
-const BUF = join(ROOT, "node_modules", "@bufbuild", `buf-${process.platform}-${process.arch === "x64" ? "x64" : process.arch}`, "bin", "buf");
+import { createPki, startLockedBackend, READ_ONLY_TOKEN, READ_WRITE_TOKEN, secureClient, type Pki } from "./secure-backend.ts";
 
 let pki: Pki;
 let backend: Backend;
 beforeAll(async () => {
   pki = createPki();
-  backend = await startSecureBackend({
-    tls: { certFile: pki.serving.cert, keyFile: pki.serving.key, clientCaFile: pki.clientCa.cert },
-    tokenFile: pki.tokenFile,
-  });
+  backend = await startLockedBackend(pki);
 });
 afterAll(async () => {
   await backend?.close();
 });
 
-/** Runs buf curl with `flags` against WatchServices until `until` matches its output (or it exits). */
-function bufCurlWatch(flags: string[], until: (out: string) => boolean, onReady: () => Promise<void>) {
-  const args = ["curl", "--schema", join(ROOT, "proto"), "--emit-defaults", ...flags, "-d", "{}", `${backend.url}/netguard.v1.NetguardService/WatchServices`];
-  const child = spawn(BUF, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  let ready = false;
-  return new Promise<{ out: string; err: string; code: number | null }>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`buf curl timed out; stdout=${out} stderr=${err}`));
-    }, 15_000);
-    child.stderr.on("data", (d) => (err += d));
-    child.stdout.on("data", (d) => {
-      out += d;
-      if (!ready && out.includes('"initialEventsEnd": true')) {
-        ready = true;
-        onReady().catch(reject);
-      }
-      if (until(out)) {
-        clearTimeout(timer);
-        child.kill("SIGKILL");
-        resolve({ out, err, code: null });
-      }
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ out, err, code });
-    });
-  });
-}
+/** buf curl on WatchServices of the TLS backend with `flags`. */
+const bufCurlWatch = (flags: string[], until: (out: string) => boolean, onReady: () => Promise<void>) =>
+  bufCurl(backend.url, "WatchServices", flags, until, onReady);
 
 describe("buf curl against the TLS backend", () => {
   let n = 0;

@@ -2,17 +2,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Backend } from "../../src/backend/backend.ts";
 import { startMetricsListener } from "../../src/runtime/metrics-listener.ts";
 import { pem } from "../helpers/test-certs.ts";
-import { createPki, READ_ONLY_TOKEN, startSecureBackend, type Pki } from "./secure-backend.ts";
+import { createPki, startLockedBackend, READ_ONLY_TOKEN, type Pki } from "./secure-backend.ts";
 
 let pki: Pki;
 let backend: Backend;
 beforeAll(async () => {
   pki = createPki();
-  backend = await startSecureBackend({
-    tls: { certFile: pki.serving.cert, keyFile: pki.serving.key, clientCaFile: pki.clientCa.cert },
-    tokenFile: pki.tokenFile,
-    metrics: { host: "127.0.0.1", port: 0 },
-  });
+  backend = await startLockedBackend(pki, { metrics: { host: "127.0.0.1", port: 0 } });
 });
 afterAll(async () => {
   await backend?.close();

@@ -79,3 +79,15 @@ export function secureClient(url: string, c: ClientCredentials = {}): Client<typ
       : createGrpcTransport({ baseUrl: url, nodeOptions, interceptors, jsonOptions });
   return createClient(NetguardService, t);
 }
+
+/**
+ * A backend that lets in only what the PKI allows: TLS with the PKI's serving certificate, client
+ * certificates of its client CA, and the tokens of its token file (`extra` adds options).
+ */
+export function startLockedBackend(pki: Pki, extra: Partial<BackendAccessOptions> = {}): Promise<Backend> {
+  return startSecureBackend({
+    tls: { certFile: pki.serving.cert, keyFile: pki.serving.key, clientCaFile: pki.clientCa.cert },
+    tokenFile: pki.tokenFile,
+    ...extra,
+  });
+}

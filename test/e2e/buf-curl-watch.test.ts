@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import type { Backend } from "../../src/backend/backend.ts";
 import { clientFor, startTestBackend } from "../helpers/backend-harness.ts";
+import { bufCurlWatch as bufCurl } from "../helpers/buf-curl.ts";
 import { createAll, createObj } from "../helpers/rpc-helpers.ts";
 import { sample } from "../helpers/fixtures.ts";
 import { KINDS } from "../../src/kinds/kind-table.ts";
-
-const ROOT = join(import.meta.dir, "..", "..");
-/** The real Go binary (the npm wrapper does not forward signals, runtime-facts.md §8.6). */
-const BUF = join(ROOT, "node_modules", "@bufbuild", `buf-${process.platform}-${process.arch === "x64" ? "x64" : process.arch}`, "bin", "buf");
 
 let backend: Backend;
 beforeAll(async () => {
@@ -19,40 +14,11 @@ afterAll(async () => {
   await backend.close();
 });
 
-/** Runs buf curl against a Watch RPC and resolves with its output once `until` matches it. */
-function bufCurlWatch(method: string, protocol: string, h2: boolean, until: (out: string) => boolean, onReady: () => Promise<void>) {
-  const args = ["curl", "--schema", join(ROOT, "proto"), "--emit-defaults", "--protocol", protocol, "-d", "{}"];
-  if (h2) args.push("--http2-prior-knowledge");
-  args.push(`${backend.url}/netguard.v1.NetguardService/${method}`);
-  const child = spawn(BUF, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  let readyFired = false;
-  return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`buf curl timed out; stdout=${out} stderr=${err}`));
-    }, 15_000);
-    child.stderr.on("data", (d) => (err += d));
-    child.stdout.on("data", (d) => {
-      out += d;
-      if (!readyFired && out.includes('"initialEventsEnd": true')) {
-        readyFired = true;
-        onReady().catch(reject);
-      }
-      if (until(out)) {
-        clearTimeout(timer);
-        child.kill("SIGKILL");
-        resolve(out);
-      }
-    });
-    child.on("exit", (code) => {
-      if (!until(out)) {
-        clearTimeout(timer);
-        reject(new Error(`buf curl exited ${code}; stdout=${out} stderr=${err}`));
-      }
-    });
-  });
+/** buf curl on a Watch RPC; its output once `until` matches it (an exit before that fails). */
+async function bufCurlWatch(method: string, protocol: string, h2: boolean, until: (out: string) => boolean, onReady: () => Promise<void>): Promise<string> {
+  const r = await bufCurl(backend.url, method, ["--protocol", protocol, ...(h2 ? ["--http2-prior-knowledge"] : [])], until, onReady);
+  if (!r.matched) throw new Error(`buf curl exited ${r.code}; stdout=${r.out} stderr=${r.err}`);
+  return r.out;
 }
 
 const COMBOS: [protocol: string, h2: boolean][] = [
