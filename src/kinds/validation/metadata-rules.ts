@@ -16,6 +16,8 @@ import {
 /** Kubernetes `TotalAnnotationSizeLimitB`: keys plus values, in bytes. */
 export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 
+const utf8 = new TextEncoder();
+
 /** Validates `obj.metadata`; `obj` may be anything. */
 export function validateMetadata(obj: unknown): FieldViolation[] {
   const raw = asRecord(obj)?.metadata;
@@ -95,7 +97,7 @@ function validateAnnotations(annotations: unknown): FieldViolation[] {
       out.push(violation.invalid(field, `annotation ${JSON.stringify(key)}: value must be a string`));
       continue;
     }
-    bytes += Buffer.byteLength(key, "utf8") + Buffer.byteLength(value, "utf8");
+    bytes += utf8.encode(key).length + utf8.encode(value).length;
   }
   if (bytes > MAX_ANNOTATIONS_BYTES) out.push(violation.tooLong(field, MAX_ANNOTATIONS_BYTES));
   return out;
