@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file netguard/v1/resources.proto.
  */
 export const file_netguard_v1_resources: GenFile = /*@__PURE__*/
-  fileDesc("ChtuZXRndWFyZC92MS9yZXNvdXJjZXMucHJvdG8SC25ldGd1YXJkLnYxIjIKCE5ldHdvcmtzGiYKBU5ldElQIh0KCVRyYW5zcG9ydBIHCgNUQ1AQABIHCgNVRFAQASI1ChJSZXNvdXJjZUlkZW50aWZpZXISDAoEbmFtZRgBIAEoCRIRCgluYW1lc3BhY2UYAiABKAkiQgoPT2JqZWN0UmVmZXJlbmNlEhMKC2FwaV92ZXJzaW9uGAEgASgJEgwKBGtpbmQYAiABKAkSDAoEbmFtZRgDIAEoCSJfChlOYW1lc3BhY2VkT2JqZWN0UmVmZXJlbmNlEhMKC2FwaV92ZXJzaW9uGAEgASgJEgwKBGtpbmQYAiABKAkSDAoEbmFtZRgDIAEoCRIRCgluYW1lc3BhY2UYBCABKAkiggEKD0FkZHJlc3NHcm91cFJlZhIzCgppZGVudGlmaWVyGAEgASgLMh8ubmV0Z3VhcmQudjEuUmVzb3VyY2VJZGVudGlmaWVyEjoKCm9iamVjdF9yZWYYAiABKAsyJi5uZXRndWFyZC52MS5OYW1lc3BhY2VkT2JqZWN0UmVmZXJlbmNlIn0KClNlcnZpY2VSZWYSMwoKaWRlbnRpZmllchgBIAEoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchI6CgpvYmplY3RfcmVmGAIgASgLMiYubmV0Z3VhcmQudjEuTmFtZXNwYWNlZE9iamVjdFJlZmVyZW5jZSKJAQoVQWRkcmVzc0dyb3VwUmVmZXJlbmNlEjMKA3JlZhgBIAEoCzImLm5ldGd1YXJkLnYxLk5hbWVzcGFjZWRPYmplY3RSZWZlcmVuY2USOwoGc291cmNlGAIgASgOMisubmV0Z3VhcmQudjEuQWRkcmVzc0dyb3VwUmVnaXN0cmF0aW9uU291cmNlIqEBCglDb25kaXRpb24SDAoEdHlwZRgBIAEoCRIOCgZzdGF0dXMYAiABKAkSGwoTb2JzZXJ2ZWRfZ2VuZXJhdGlvbhgDIAEoAxI4ChRsYXN0X3RyYW5zaXRpb25fdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcmVhc29uGAUgASgJEg8KB21lc3NhZ2UYBiABKAkitAEKEk1hbmFnZWRGaWVsZHNFbnRyeRIPCgdtYW5hZ2VyGAEgASgJEhEKCW9wZXJhdGlvbhgCIAEoCRITCgthcGlfdmVyc2lvbhgDIAEoCRIoCgR0aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtmaWVsZHNfdHlwZRgFIAEoCRIRCglmaWVsZHNfdjEYBiABKAwSEwoLc3VicmVzb3VyY2UYByABKAkinAQKBE1ldGESCwoDdWlkGAEgASgJEhgKEHJlc291cmNlX3ZlcnNpb24YAiABKAkSEgoKZ2VuZXJhdGlvbhgDIAEoAxIvCgtjcmVhdGlvbl90cxgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoGbGFiZWxzGAUgAygLMh0ubmV0Z3VhcmQudjEuTWV0YS5MYWJlbHNFbnRyeRI3Cgthbm5vdGF0aW9ucxgGIAMoCzIiLm5ldGd1YXJkLnYxLk1ldGEuQW5ub3RhdGlvbnNFbnRyeRIqCgpjb25kaXRpb25zGAcgAygLMhYubmV0Z3VhcmQudjEuQ29uZGl0aW9uEhsKE29ic2VydmVkX2dlbmVyYXRpb24YCCABKAMSFgoOZ2VuZXJhdGVkX25hbWUYCSABKAkSNwoObWFuYWdlZF9maWVsZHMYCiADKAsyHy5uZXRndWFyZC52MS5NYW5hZ2VkRmllbGRzRW50cnkSLwoLZGVsZXRpb25fdHMYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmZpbmFsaXplcnMYDCADKAkaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBBbm5vdGF0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEifgoLSW5ncmVzc1BvcnQSNwoIcHJvdG9jb2wYASABKA4yJS5uZXRndWFyZC52MS5OZXR3b3Jrcy5OZXRJUC5UcmFuc3BvcnQSDAoEcG9ydBgCIAEoCRIYCgtkZXNjcmlwdGlvbhgDIAEoCUgAiAEBQg4KDF9kZXNjcmlwdGlvbiK1AgoHU2VydmljZRIxCghzZWxmX3JlZhgBIAEoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchIYCgtkZXNjcmlwdGlvbhgDIAEoCUgAiAEBEi8KDWluZ3Jlc3NfcG9ydHMYBCADKAsyGC5uZXRndWFyZC52MS5JbmdyZXNzUG9ydBI0Cg5hZGRyZXNzX2dyb3VwcxgFIAMoCzIcLm5ldGd1YXJkLnYxLkFkZHJlc3NHcm91cFJlZhIfCgRtZXRhGAYgASgLMhEubmV0Z3VhcmQudjEuTWV0YRJFChlhZ2dyZWdhdGVkX2FkZHJlc3NfZ3JvdXBzGAcgAygLMiIubmV0Z3VhcmQudjEuQWRkcmVzc0dyb3VwUmVmZXJlbmNlQg4KDF9kZXNjcmlwdGlvbiJfCgtOZXR3b3JrSXRlbRIMCgRuYW1lGAEgASgJEgwKBGNpZHIYAiABKAkSEwoLYXBpX3ZlcnNpb24YAyABKAkSDAoEa2luZBgEIAEoCRIRCgluYW1lc3BhY2UYBSABKAkiYgoNSG9zdFJlZmVyZW5jZRIzCgNyZWYYASABKAsyJi5uZXRndWFyZC52MS5OYW1lc3BhY2VkT2JqZWN0UmVmZXJlbmNlEgwKBHV1aWQYAiABKAkSDgoGc291cmNlGAMgASgFIoIDCgxBZGRyZXNzR3JvdXASMQoIc2VsZl9yZWYYASABKAsyHy5uZXRndWFyZC52MS5SZXNvdXJjZUlkZW50aWZpZXISLwoOZGVmYXVsdF9hY3Rpb24YAiABKA4yFy5uZXRndWFyZC52MS5SdWxlQWN0aW9uEhEKBGxvZ3MYAyABKAhIAIgBARISCgV0cmFjZRgEIAEoCEgBiAEBEioKCG5ldHdvcmtzGAUgAygLMhgubmV0Z3VhcmQudjEuTmV0d29ya0l0ZW0SHwoEbWV0YRgGIAEoCzIRLm5ldGd1YXJkLnYxLk1ldGESNQoFaG9zdHMYByADKAsyJi5uZXRndWFyZC52MS5OYW1lc3BhY2VkT2JqZWN0UmVmZXJlbmNlEhoKEmFkZHJlc3NfZ3JvdXBfbmFtZRgIIAEoCRI0ChBhZ2dyZWdhdGVkX2hvc3RzGAkgAygLMhoubmV0Z3VhcmQudjEuSG9zdFJlZmVyZW5jZUIHCgVfbG9nc0IICgZfdHJhY2Ui0AEKE0FkZHJlc3NHcm91cEJpbmRpbmcSMQoIc2VsZl9yZWYYASABKAsyHy5uZXRndWFyZC52MS5SZXNvdXJjZUlkZW50aWZpZXISLAoLc2VydmljZV9yZWYYAyABKAsyFy5uZXRndWFyZC52MS5TZXJ2aWNlUmVmEjcKEWFkZHJlc3NfZ3JvdXBfcmVmGAQgASgLMhwubmV0Z3VhcmQudjEuQWRkcmVzc0dyb3VwUmVmEh8KBG1ldGEYBiABKAsyES5uZXRndWFyZC52MS5NZXRhIicKCVBvcnRSYW5nZRINCgVzdGFydBgBIAEoBRILCgNlbmQYAiABKAUiNAoKUG9ydFJhbmdlcxImCgZyYW5nZXMYASADKAsyFi5uZXRndWFyZC52MS5Qb3J0UmFuZ2UijAEKDVByb3RvY29sUG9ydHMSNAoFcG9ydHMYASADKAsyJS5uZXRndWFyZC52MS5Qcm90b2NvbFBvcnRzLlBvcnRzRW50cnkaRQoKUG9ydHNFbnRyeRILCgNrZXkYASABKAkSJgoFdmFsdWUYAiABKAsyFy5uZXRndWFyZC52MS5Qb3J0UmFuZ2VzOgI4ASKtAQoPU2VydmljZVBvcnRzUmVmEjMKCmlkZW50aWZpZXIYASABKAsyHy5uZXRndWFyZC52MS5SZXNvdXJjZUlkZW50aWZpZXISKQoFcG9ydHMYAiABKAsyGi5uZXRndWFyZC52MS5Qcm90b2NvbFBvcnRzEjoKCm9iamVjdF9yZWYYAyABKAsyJi5uZXRndWFyZC52MS5OYW1lc3BhY2VkT2JqZWN0UmVmZXJlbmNlIqEBChdBZGRyZXNzR3JvdXBQb3J0TWFwcGluZxIxCghzZWxmX3JlZhgBIAEoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchIyCgxhY2Nlc3NfcG9ydHMYAyADKAsyHC5uZXRndWFyZC52MS5TZXJ2aWNlUG9ydHNSZWYSHwoEbWV0YRgGIAEoCzIRLm5ldGd1YXJkLnYxLk1ldGEiigMKB1J1bGVTMlMSMQoIc2VsZl9yZWYYASABKAsyHy5uZXRndWFyZC52MS5SZXNvdXJjZUlkZW50aWZpZXISJQoHdHJhZmZpYxgCIAEoDjIULm5ldGd1YXJkLnYxLlRyYWZmaWMSMgoRc2VydmljZV9sb2NhbF9yZWYYAyABKAsyFy5uZXRndWFyZC52MS5TZXJ2aWNlUmVmEiwKC3NlcnZpY2VfcmVmGAQgASgLMhcubmV0Z3VhcmQudjEuU2VydmljZVJlZhI6ChFpZWFnX2FnX3J1bGVfcmVmcxgFIAMoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchIfCgRtZXRhGAYgASgLMhEubmV0Z3VhcmQudjEuTWV0YRISCgV0cmFjZRgHIAEoCEgAiAEBEkgKGGllYWdfYWdfcnVsZV9vYmplY3RfcmVmcxgIIAMoCzImLm5ldGd1YXJkLnYxLk5hbWVzcGFjZWRPYmplY3RSZWZlcmVuY2VCCAoGX3RyYWNlIpABCgxTZXJ2aWNlQWxpYXMSMQoIc2VsZl9yZWYYASABKAsyHy5uZXRndWFyZC52MS5SZXNvdXJjZUlkZW50aWZpZXISLAoLc2VydmljZV9yZWYYAiABKAsyFy5uZXRndWFyZC52MS5TZXJ2aWNlUmVmEh8KBG1ldGEYBiABKAsyES5uZXRndWFyZC52MS5NZXRhItYBChlBZGRyZXNzR3JvdXBCaW5kaW5nUG9saWN5EjEKCHNlbGZfcmVmGAEgASgLMh8ubmV0Z3VhcmQudjEuUmVzb3VyY2VJZGVudGlmaWVyEiwKC3NlcnZpY2VfcmVmGAIgASgLMhcubmV0Z3VhcmQudjEuU2VydmljZVJlZhI3ChFhZGRyZXNzX2dyb3VwX3JlZhgDIAEoCzIcLm5ldGd1YXJkLnYxLkFkZHJlc3NHcm91cFJlZhIfCgRtZXRhGAYgASgLMhEubmV0Z3VhcmQudjEuTWV0YSIvCghQb3J0U3BlYxIOCgZzb3VyY2UYASABKAkSEwoLZGVzdGluYXRpb24YAiABKAkiiAQKCklFQWdBZ1J1bGUSMQoIc2VsZl9yZWYYASABKAsyHy5uZXRndWFyZC52MS5SZXNvdXJjZUlkZW50aWZpZXISOAoJdHJhbnNwb3J0GAIgASgOMiUubmV0Z3VhcmQudjEuTmV0d29ya3MuTmV0SVAuVHJhbnNwb3J0EiUKB3RyYWZmaWMYAyABKA4yFC5uZXRndWFyZC52MS5UcmFmZmljEjkKE2FkZHJlc3NfZ3JvdXBfbG9jYWwYBCABKAsyHC5uZXRndWFyZC52MS5BZGRyZXNzR3JvdXBSZWYSMwoNYWRkcmVzc19ncm91cBgFIAEoCzIcLm5ldGd1YXJkLnYxLkFkZHJlc3NHcm91cFJlZhIkCgVwb3J0cxgGIAMoCzIVLm5ldGd1YXJkLnYxLlBvcnRTcGVjEicKBmFjdGlvbhgHIAEoDjIXLm5ldGd1YXJkLnYxLlJ1bGVBY3Rpb24SEQoEbG9ncxgIIAEoCEgAiAEBEhUKCHByaW9yaXR5GAkgASgFSAGIAQESHwoEbWV0YRgKIAEoCzIRLm5ldGd1YXJkLnYxLk1ldGESEgoFdHJhY2UYCyABKAhIAogBARIYCgtkZXNjcmlwdGlvbhgMIAEoCUgDiAEBQgcKBV9sb2dzQgsKCV9wcmlvcml0eUIICgZfdHJhY2VCDgoMX2Rlc2NyaXB0aW9uKiIKB1RyYWZmaWMSCwoHSW5ncmVzcxAAEgoKBkVncmVzcxABKksKHkFkZHJlc3NHcm91cFJlZ2lzdHJhdGlvblNvdXJjZRISCg5BR19TT1VSQ0VfU1BFQxAAEhUKEUFHX1NPVVJDRV9CSU5ESU5HEAEqMQoKUnVsZUFjdGlvbhINCglVTkRFRklORUQQABIICgREUk9QEAESCgoGQUNDRVBUEAJiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChtuZXRndWFyZC92MS9yZXNvdXJjZXMucHJvdG8SC25ldGd1YXJkLnYxIjIKCE5ldHdvcmtzGiYKBU5ldElQIh0KCVRyYW5zcG9ydBIHCgNUQ1AQABIHCgNVRFAQASI1ChJSZXNvdXJjZUlkZW50aWZpZXISDAoEbmFtZRgBIAEoCRIRCgluYW1lc3BhY2UYAiABKAkiQgoPT2JqZWN0UmVmZXJlbmNlEhMKC2FwaV92ZXJzaW9uGAEgASgJEgwKBGtpbmQYAiABKAkSDAoEbmFtZRgDIAEoCSJfChlOYW1lc3BhY2VkT2JqZWN0UmVmZXJlbmNlEhMKC2FwaV92ZXJzaW9uGAEgASgJEgwKBGtpbmQYAiABKAkSDAoEbmFtZRgDIAEoCRIRCgluYW1lc3BhY2UYBCABKAkiggEKD0FkZHJlc3NHcm91cFJlZhIzCgppZGVudGlmaWVyGAEgASgLMh8ubmV0Z3VhcmQudjEuUmVzb3VyY2VJZGVudGlmaWVyEjoKCm9iamVjdF9yZWYYAiABKAsyJi5uZXRndWFyZC52MS5OYW1lc3BhY2VkT2JqZWN0UmVmZXJlbmNlIn0KClNlcnZpY2VSZWYSMwoKaWRlbnRpZmllchgBIAEoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchI6CgpvYmplY3RfcmVmGAIgASgLMiYubmV0Z3VhcmQudjEuTmFtZXNwYWNlZE9iamVjdFJlZmVyZW5jZSKJAQoVQWRkcmVzc0dyb3VwUmVmZXJlbmNlEjMKA3JlZhgBIAEoCzImLm5ldGd1YXJkLnYxLk5hbWVzcGFjZWRPYmplY3RSZWZlcmVuY2USOwoGc291cmNlGAIgASgOMisubmV0Z3VhcmQudjEuQWRkcmVzc0dyb3VwUmVnaXN0cmF0aW9uU291cmNlIqEBCglDb25kaXRpb24SDAoEdHlwZRgBIAEoCRIOCgZzdGF0dXMYAiABKAkSGwoTb2JzZXJ2ZWRfZ2VuZXJhdGlvbhgDIAEoAxI4ChRsYXN0X3RyYW5zaXRpb25fdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGcmVhc29uGAUgASgJEg8KB21lc3NhZ2UYBiABKAkitAEKEk1hbmFnZWRGaWVsZHNFbnRyeRIPCgdtYW5hZ2VyGAEgASgJEhEKCW9wZXJhdGlvbhgCIAEoCRITCgthcGlfdmVyc2lvbhgDIAEoCRIoCgR0aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtmaWVsZHNfdHlwZRgFIAEoCRIRCglmaWVsZHNfdjEYBiABKAwSEwoLc3VicmVzb3VyY2UYByABKAkinAQKBE1ldGESCwoDdWlkGAEgASgJEhgKEHJlc291cmNlX3ZlcnNpb24YAiABKAkSEgoKZ2VuZXJhdGlvbhgDIAEoAxIvCgtjcmVhdGlvbl90cxgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoGbGFiZWxzGAUgAygLMh0ubmV0Z3VhcmQudjEuTWV0YS5MYWJlbHNFbnRyeRI3Cgthbm5vdGF0aW9ucxgGIAMoCzIiLm5ldGd1YXJkLnYxLk1ldGEuQW5ub3RhdGlvbnNFbnRyeRIqCgpjb25kaXRpb25zGAcgAygLMhYubmV0Z3VhcmQudjEuQ29uZGl0aW9uEhsKE29ic2VydmVkX2dlbmVyYXRpb24YCCABKAMSFgoOZ2VuZXJhdGVkX25hbWUYCSABKAkSNwoObWFuYWdlZF9maWVsZHMYCiADKAsyHy5uZXRndWFyZC52MS5NYW5hZ2VkRmllbGRzRW50cnkSLwoLZGVsZXRpb25fdHMYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmZpbmFsaXplcnMYDCADKAkaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBBbm5vdGF0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEifgoLSW5ncmVzc1BvcnQSNwoIcHJvdG9jb2wYASABKA4yJS5uZXRndWFyZC52MS5OZXR3b3Jrcy5OZXRJUC5UcmFuc3BvcnQSDAoEcG9ydBgCIAEoCRIYCgtkZXNjcmlwdGlvbhgDIAEoCUgAiAEBQg4KDF9kZXNjcmlwdGlvbiK1AgoHU2VydmljZRIxCghzZWxmX3JlZhgBIAEoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchIYCgtkZXNjcmlwdGlvbhgDIAEoCUgAiAEBEi8KDWluZ3Jlc3NfcG9ydHMYBCADKAsyGC5uZXRndWFyZC52MS5JbmdyZXNzUG9ydBI0Cg5hZGRyZXNzX2dyb3VwcxgFIAMoCzIcLm5ldGd1YXJkLnYxLkFkZHJlc3NHcm91cFJlZhIfCgRtZXRhGAYgASgLMhEubmV0Z3VhcmQudjEuTWV0YRJFChlhZ2dyZWdhdGVkX2FkZHJlc3NfZ3JvdXBzGAcgAygLMiIubmV0Z3VhcmQudjEuQWRkcmVzc0dyb3VwUmVmZXJlbmNlQg4KDF9kZXNjcmlwdGlvbiJfCgtOZXR3b3JrSXRlbRIMCgRuYW1lGAEgASgJEgwKBGNpZHIYAiABKAkSEwoLYXBpX3ZlcnNpb24YAyABKAkSDAoEa2luZBgEIAEoCRIRCgluYW1lc3BhY2UYBSABKAkihwEKDUhvc3RSZWZlcmVuY2USMwoDcmVmGAEgASgLMiYubmV0Z3VhcmQudjEuTmFtZXNwYWNlZE9iamVjdFJlZmVyZW5jZRIMCgR1dWlkGAIgASgJEjMKBnNvdXJjZRgDIAEoDjIjLm5ldGd1YXJkLnYxLkhvc3RSZWdpc3RyYXRpb25Tb3VyY2UiggMKDEFkZHJlc3NHcm91cBIxCghzZWxmX3JlZhgBIAEoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchIvCg5kZWZhdWx0X2FjdGlvbhgCIAEoDjIXLm5ldGd1YXJkLnYxLlJ1bGVBY3Rpb24SEQoEbG9ncxgDIAEoCEgAiAEBEhIKBXRyYWNlGAQgASgISAGIAQESKgoIbmV0d29ya3MYBSADKAsyGC5uZXRndWFyZC52MS5OZXR3b3JrSXRlbRIfCgRtZXRhGAYgASgLMhEubmV0Z3VhcmQudjEuTWV0YRI1CgVob3N0cxgHIAMoCzImLm5ldGd1YXJkLnYxLk5hbWVzcGFjZWRPYmplY3RSZWZlcmVuY2USGgoSYWRkcmVzc19ncm91cF9uYW1lGAggASgJEjQKEGFnZ3JlZ2F0ZWRfaG9zdHMYCSADKAsyGi5uZXRndWFyZC52MS5Ib3N0UmVmZXJlbmNlQgcKBV9sb2dzQggKBl90cmFjZSLQAQoTQWRkcmVzc0dyb3VwQmluZGluZxIxCghzZWxmX3JlZhgBIAEoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchIsCgtzZXJ2aWNlX3JlZhgDIAEoCzIXLm5ldGd1YXJkLnYxLlNlcnZpY2VSZWYSNwoRYWRkcmVzc19ncm91cF9yZWYYBCABKAsyHC5uZXRndWFyZC52MS5BZGRyZXNzR3JvdXBSZWYSHwoEbWV0YRgGIAEoCzIRLm5ldGd1YXJkLnYxLk1ldGEiJwoJUG9ydFJhbmdlEg0KBXN0YXJ0GAEgASgFEgsKA2VuZBgCIAEoBSI0CgpQb3J0UmFuZ2VzEiYKBnJhbmdlcxgBIAMoCzIWLm5ldGd1YXJkLnYxLlBvcnRSYW5nZSKMAQoNUHJvdG9jb2xQb3J0cxI0CgVwb3J0cxgBIAMoCzIlLm5ldGd1YXJkLnYxLlByb3RvY29sUG9ydHMuUG9ydHNFbnRyeRpFCgpQb3J0c0VudHJ5EgsKA2tleRgBIAEoCRImCgV2YWx1ZRgCIAEoCzIXLm5ldGd1YXJkLnYxLlBvcnRSYW5nZXM6AjgBIq0BCg9TZXJ2aWNlUG9ydHNSZWYSMwoKaWRlbnRpZmllchgBIAEoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchIpCgVwb3J0cxgCIAEoCzIaLm5ldGd1YXJkLnYxLlByb3RvY29sUG9ydHMSOgoKb2JqZWN0X3JlZhgDIAEoCzImLm5ldGd1YXJkLnYxLk5hbWVzcGFjZWRPYmplY3RSZWZlcmVuY2UioQEKF0FkZHJlc3NHcm91cFBvcnRNYXBwaW5nEjEKCHNlbGZfcmVmGAEgASgLMh8ubmV0Z3VhcmQudjEuUmVzb3VyY2VJZGVudGlmaWVyEjIKDGFjY2Vzc19wb3J0cxgDIAMoCzIcLm5ldGd1YXJkLnYxLlNlcnZpY2VQb3J0c1JlZhIfCgRtZXRhGAYgASgLMhEubmV0Z3VhcmQudjEuTWV0YSKKAwoHUnVsZVMyUxIxCghzZWxmX3JlZhgBIAEoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchIlCgd0cmFmZmljGAIgASgOMhQubmV0Z3VhcmQudjEuVHJhZmZpYxIyChFzZXJ2aWNlX2xvY2FsX3JlZhgDIAEoCzIXLm5ldGd1YXJkLnYxLlNlcnZpY2VSZWYSLAoLc2VydmljZV9yZWYYBCABKAsyFy5uZXRndWFyZC52MS5TZXJ2aWNlUmVmEjoKEWllYWdfYWdfcnVsZV9yZWZzGAUgAygLMh8ubmV0Z3VhcmQudjEuUmVzb3VyY2VJZGVudGlmaWVyEh8KBG1ldGEYBiABKAsyES5uZXRndWFyZC52MS5NZXRhEhIKBXRyYWNlGAcgASgISACIAQESSAoYaWVhZ19hZ19ydWxlX29iamVjdF9yZWZzGAggAygLMiYubmV0Z3VhcmQudjEuTmFtZXNwYWNlZE9iamVjdFJlZmVyZW5jZUIICgZfdHJhY2UikAEKDFNlcnZpY2VBbGlhcxIxCghzZWxmX3JlZhgBIAEoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchIsCgtzZXJ2aWNlX3JlZhgCIAEoCzIXLm5ldGd1YXJkLnYxLlNlcnZpY2VSZWYSHwoEbWV0YRgGIAEoCzIRLm5ldGd1YXJkLnYxLk1ldGEi1gEKGUFkZHJlc3NHcm91cEJpbmRpbmdQb2xpY3kSMQoIc2VsZl9yZWYYASABKAsyHy5uZXRndWFyZC52MS5SZXNvdXJjZUlkZW50aWZpZXISLAoLc2VydmljZV9yZWYYAiABKAsyFy5uZXRndWFyZC52MS5TZXJ2aWNlUmVmEjcKEWFkZHJlc3NfZ3JvdXBfcmVmGAMgASgLMhwubmV0Z3VhcmQudjEuQWRkcmVzc0dyb3VwUmVmEh8KBG1ldGEYBiABKAsyES5uZXRndWFyZC52MS5NZXRhIi8KCFBvcnRTcGVjEg4KBnNvdXJjZRgBIAEoCRITCgtkZXN0aW5hdGlvbhgCIAEoCSKIBAoKSUVBZ0FnUnVsZRIxCghzZWxmX3JlZhgBIAEoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchI4Cgl0cmFuc3BvcnQYAiABKA4yJS5uZXRndWFyZC52MS5OZXR3b3Jrcy5OZXRJUC5UcmFuc3BvcnQSJQoHdHJhZmZpYxgDIAEoDjIULm5ldGd1YXJkLnYxLlRyYWZmaWMSOQoTYWRkcmVzc19ncm91cF9sb2NhbBgEIAEoCzIcLm5ldGd1YXJkLnYxLkFkZHJlc3NHcm91cFJlZhIzCg1hZGRyZXNzX2dyb3VwGAUgASgLMhwubmV0Z3VhcmQudjEuQWRkcmVzc0dyb3VwUmVmEiQKBXBvcnRzGAYgAygLMhUubmV0Z3VhcmQudjEuUG9ydFNwZWMSJwoGYWN0aW9uGAcgASgOMhcubmV0Z3VhcmQudjEuUnVsZUFjdGlvbhIRCgRsb2dzGAggASgISACIAQESFQoIcHJpb3JpdHkYCSABKAVIAYgBARIfCgRtZXRhGAogASgLMhEubmV0Z3VhcmQudjEuTWV0YRISCgV0cmFjZRgLIAEoCEgCiAEBEhgKC2Rlc2NyaXB0aW9uGAwgASgJSAOIAQFCBwoFX2xvZ3NCCwoJX3ByaW9yaXR5QggKBl90cmFjZUIOCgxfZGVzY3JpcHRpb24i8wEKB05ldHdvcmsSMQoIc2VsZl9yZWYYASABKAsyHy5uZXRndWFyZC52MS5SZXNvdXJjZUlkZW50aWZpZXISDAoEY2lkchgCIAEoCRIfCgRtZXRhGAMgASgLMhEubmV0Z3VhcmQudjEuTWV0YRIQCghpc19ib3VuZBgEIAEoCBIxCgtiaW5kaW5nX3JlZhgFIAEoCzIcLm5ldGd1YXJkLnYxLk9iamVjdFJlZmVyZW5jZRJBChFhZGRyZXNzX2dyb3VwX3JlZhgGIAEoCzImLm5ldGd1YXJkLnYxLk5hbWVzcGFjZWRPYmplY3RSZWZlcmVuY2UigAIKDk5ldHdvcmtCaW5kaW5nEjEKCHNlbGZfcmVmGAEgASgLMh8ubmV0Z3VhcmQudjEuUmVzb3VyY2VJZGVudGlmaWVyEjEKC25ldHdvcmtfcmVmGAIgASgLMhwubmV0Z3VhcmQudjEuT2JqZWN0UmVmZXJlbmNlEjcKEWFkZHJlc3NfZ3JvdXBfcmVmGAMgASgLMhwubmV0Z3VhcmQudjEuT2JqZWN0UmVmZXJlbmNlEi4KDG5ldHdvcmtfaXRlbRgEIAEoCzIYLm5ldGd1YXJkLnYxLk5ldHdvcmtJdGVtEh8KBG1ldGEYBSABKAsyES5uZXRndWFyZC52MS5NZXRhIhQKBklQSXRlbRIKCgJpcBgBIAEoCSLAAgoESG9zdBIxCghzZWxmX3JlZhgBIAEoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchIMCgR1dWlkGAIgASgJEhYKDmhvc3RfbmFtZV9zeW5jGAQgASgJEhoKEmFkZHJlc3NfZ3JvdXBfbmFtZRgFIAEoCRIQCghpc19ib3VuZBgGIAEoCBIxCgtiaW5kaW5nX3JlZhgHIAEoCzIcLm5ldGd1YXJkLnYxLk9iamVjdFJlZmVyZW5jZRI3ChFhZGRyZXNzX2dyb3VwX3JlZhgIIAEoCzIcLm5ldGd1YXJkLnYxLk9iamVjdFJlZmVyZW5jZRIkCgdpcF9saXN0GAogAygLMhMubmV0Z3VhcmQudjEuSVBJdGVtEh8KBG1ldGEYCyABKAsyES5uZXRndWFyZC52MS5NZXRhIt4BCgtIb3N0QmluZGluZxIxCghzZWxmX3JlZhgBIAEoCzIfLm5ldGd1YXJkLnYxLlJlc291cmNlSWRlbnRpZmllchI4Cghob3N0X3JlZhgCIAEoCzImLm5ldGd1YXJkLnYxLk5hbWVzcGFjZWRPYmplY3RSZWZlcmVuY2USQQoRYWRkcmVzc19ncm91cF9yZWYYAyABKAsyJi5uZXRndWFyZC52MS5OYW1lc3BhY2VkT2JqZWN0UmVmZXJlbmNlEh8KBG1ldGEYBCABKAsyES5uZXRndWFyZC52MS5NZXRhKiIKB1RyYWZmaWMSCwoHSW5ncmVzcxAAEgoKBkVncmVzcxABKksKHkFkZHJlc3NHcm91cFJlZ2lzdHJhdGlvblNvdXJjZRISCg5BR19TT1VSQ0VfU1BFQxAAEhUKEUFHX1NPVVJDRV9CSU5ESU5HEAEqMQoKUnVsZUFjdGlvbhINCglVTkRFRklORUQQABIICgREUk9QEAESCgoGQUNDRVBUEAIqRwoWSG9zdFJlZ2lzdHJhdGlvblNvdXJjZRIUChBIT1NUX1NPVVJDRV9TUEVDEAASFwoTSE9TVF9TT1VSQ0VfQklORElORxABYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * Transport protocols, nested as upstream nests them.
@@ -529,9 +529,9 @@ export type HostReference = Message<"netguard.v1.HostReference"> & {
   uuid: string;
 
   /**
-   * @generated from field: int32 source = 3;
+   * @generated from field: netguard.v1.HostRegistrationSource source = 3;
    */
-  source: number;
+  source: HostRegistrationSource;
 };
 
 /**
@@ -974,6 +974,211 @@ export const IEAgAgRuleSchema: GenMessage<IEAgAgRule> = /*@__PURE__*/
   messageDesc(file_netguard_v1_resources, 25);
 
 /**
+ * Network: a CIDR that a NetworkBinding attaches to an address group.
+ *
+ * @generated from message netguard.v1.Network
+ */
+export type Network = Message<"netguard.v1.Network"> & {
+  /**
+   * @generated from field: netguard.v1.ResourceIdentifier self_ref = 1;
+   */
+  selfRef?: ResourceIdentifier | undefined;
+
+  /**
+   * @generated from field: string cidr = 2;
+   */
+  cidr: string;
+
+  /**
+   * @generated from field: netguard.v1.Meta meta = 3;
+   */
+  meta?: Meta | undefined;
+
+  /**
+   * Read-only: whether a NetworkBinding binds this network, which one, and to which group.
+   *
+   * @generated from field: bool is_bound = 4;
+   */
+  isBound: boolean;
+
+  /**
+   * @generated from field: netguard.v1.ObjectReference binding_ref = 5;
+   */
+  bindingRef?: ObjectReference | undefined;
+
+  /**
+   * @generated from field: netguard.v1.NamespacedObjectReference address_group_ref = 6;
+   */
+  addressGroupRef?: NamespacedObjectReference | undefined;
+};
+
+/**
+ * Describes the message netguard.v1.Network.
+ * Use `create(NetworkSchema)` to create a new message.
+ */
+export const NetworkSchema: GenMessage<Network> = /*@__PURE__*/
+  messageDesc(file_netguard_v1_resources, 26);
+
+/**
+ * NetworkBinding: attaches a Network to an AddressGroup of the same namespace.
+ *
+ * @generated from message netguard.v1.NetworkBinding
+ */
+export type NetworkBinding = Message<"netguard.v1.NetworkBinding"> & {
+  /**
+   * @generated from field: netguard.v1.ResourceIdentifier self_ref = 1;
+   */
+  selfRef?: ResourceIdentifier | undefined;
+
+  /**
+   * @generated from field: netguard.v1.ObjectReference network_ref = 2;
+   */
+  networkRef?: ObjectReference | undefined;
+
+  /**
+   * @generated from field: netguard.v1.ObjectReference address_group_ref = 3;
+   */
+  addressGroupRef?: ObjectReference | undefined;
+
+  /**
+   * Read-only: the bound network as it appears in the group's networks.
+   *
+   * @generated from field: netguard.v1.NetworkItem network_item = 4;
+   */
+  networkItem?: NetworkItem | undefined;
+
+  /**
+   * @generated from field: netguard.v1.Meta meta = 5;
+   */
+  meta?: Meta | undefined;
+};
+
+/**
+ * Describes the message netguard.v1.NetworkBinding.
+ * Use `create(NetworkBindingSchema)` to create a new message.
+ */
+export const NetworkBindingSchema: GenMessage<NetworkBinding> = /*@__PURE__*/
+  messageDesc(file_netguard_v1_resources, 27);
+
+/**
+ * One IP address of a Host.
+ *
+ * @generated from message netguard.v1.IPItem
+ */
+export type IPItem = Message<"netguard.v1.IPItem"> & {
+  /**
+   * @generated from field: string ip = 1;
+   */
+  ip: string;
+};
+
+/**
+ * Describes the message netguard.v1.IPItem.
+ * Use `create(IPItemSchema)` to create a new message.
+ */
+export const IPItemSchema: GenMessage<IPItem> = /*@__PURE__*/
+  messageDesc(file_netguard_v1_resources, 28);
+
+/**
+ * Host: a machine (agent) identified by its UUID.
+ *
+ * @generated from message netguard.v1.Host
+ */
+export type Host = Message<"netguard.v1.Host"> & {
+  /**
+   * @generated from field: netguard.v1.ResourceIdentifier self_ref = 1;
+   */
+  selfRef?: ResourceIdentifier | undefined;
+
+  /**
+   * @generated from field: string uuid = 2;
+   */
+  uuid: string;
+
+  /**
+   * Status: name used for synchronisation.
+   *
+   * @generated from field: string host_name_sync = 4;
+   */
+  hostNameSync: string;
+
+  /**
+   * Read-only: the address group holding the host ("<namespace>/<name>"), and how.
+   *
+   * @generated from field: string address_group_name = 5;
+   */
+  addressGroupName: string;
+
+  /**
+   * @generated from field: bool is_bound = 6;
+   */
+  isBound: boolean;
+
+  /**
+   * @generated from field: netguard.v1.ObjectReference binding_ref = 7;
+   */
+  bindingRef?: ObjectReference | undefined;
+
+  /**
+   * @generated from field: netguard.v1.ObjectReference address_group_ref = 8;
+   */
+  addressGroupRef?: ObjectReference | undefined;
+
+  /**
+   * Addresses reported by synchronisation.
+   *
+   * @generated from field: repeated netguard.v1.IPItem ip_list = 10;
+   */
+  ipList: IPItem[];
+
+  /**
+   * @generated from field: netguard.v1.Meta meta = 11;
+   */
+  meta?: Meta | undefined;
+};
+
+/**
+ * Describes the message netguard.v1.Host.
+ * Use `create(HostSchema)` to create a new message.
+ */
+export const HostSchema: GenMessage<Host> = /*@__PURE__*/
+  messageDesc(file_netguard_v1_resources, 29);
+
+/**
+ * HostBinding: puts a Host into an AddressGroup.
+ *
+ * @generated from message netguard.v1.HostBinding
+ */
+export type HostBinding = Message<"netguard.v1.HostBinding"> & {
+  /**
+   * @generated from field: netguard.v1.ResourceIdentifier self_ref = 1;
+   */
+  selfRef?: ResourceIdentifier | undefined;
+
+  /**
+   * @generated from field: netguard.v1.NamespacedObjectReference host_ref = 2;
+   */
+  hostRef?: NamespacedObjectReference | undefined;
+
+  /**
+   * @generated from field: netguard.v1.NamespacedObjectReference address_group_ref = 3;
+   */
+  addressGroupRef?: NamespacedObjectReference | undefined;
+
+  /**
+   * @generated from field: netguard.v1.Meta meta = 4;
+   */
+  meta?: Meta | undefined;
+};
+
+/**
+ * Describes the message netguard.v1.HostBinding.
+ * Use `create(HostBindingSchema)` to create a new message.
+ */
+export const HostBindingSchema: GenMessage<HostBinding> = /*@__PURE__*/
+  messageDesc(file_netguard_v1_resources, 30);
+
+/**
  * Traffic direction. The zero value means ingress, as upstream.
  *
  * @generated from enum netguard.v1.Traffic
@@ -1046,4 +1251,27 @@ export enum RuleAction {
  */
 export const RuleActionSchema: GenEnum<RuleAction> = /*@__PURE__*/
   enumDesc(file_netguard_v1_resources, 2);
+
+/**
+ * How a Host came to be in an address group (upstream's enum; the wire type is unchanged).
+ *
+ * @generated from enum netguard.v1.HostRegistrationSource
+ */
+export enum HostRegistrationSource {
+  /**
+   * @generated from enum value: HOST_SOURCE_SPEC = 0;
+   */
+  HOST_SOURCE_SPEC = 0,
+
+  /**
+   * @generated from enum value: HOST_SOURCE_BINDING = 1;
+   */
+  HOST_SOURCE_BINDING = 1,
+}
+
+/**
+ * Describes the enum netguard.v1.HostRegistrationSource.
+ */
+export const HostRegistrationSourceSchema: GenEnum<HostRegistrationSource> = /*@__PURE__*/
+  enumDesc(file_netguard_v1_resources, 3);
 
