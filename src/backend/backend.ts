@@ -5,10 +5,10 @@
  */
 import { createRegistry } from "@bufbuild/protobuf";
 import { Code, ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { file_netguard_v1_resources } from "../gen/netguard/v1/resources_pb.ts";
 import { file_netguard_v1_service, NetguardService } from "../gen/netguard/v1/service_pb.ts";
-import { DEFAULT_CONNECTION_LIMITS, startConnectServer, tlsPeerOf, type ConnectServer } from "../runtime/connect-server.ts";
+import { DEFAULT_CONNECTION_LIMITS, startConnectServer, type ConnectServer } from "../runtime/connect-server.ts";
+import { createConnectHandler } from "../runtime/connect-handler.ts";
 import { createReloadingFiles, type ReloadingFiles } from "../runtime/reloading-files.ts";
 import { createTlsContextFiles } from "../runtime/tls-context-files.ts";
 import { startMetricsListener, type MetricsListener } from "../runtime/metrics-listener.ts";
@@ -121,7 +121,12 @@ export async function startBackend(o: BackendOptions): Promise<Backend> {
     );
   }
   const authInterceptors: Interceptor[] = auth ? [auth.interceptor] : [];
-  const handler = connectNodeAdapter({
+  const text = (status: number, body: string, headers: Record<string, string> = {}) => ({
+    status,
+    headers: { "content-type": "text/plain", ...headers },
+    body,
+  });
+  const handler = createConnectHandler({
     // connect-es enforces it while reading (length prefix / Content-Length first), so an oversized
     // message is refused before it is buffered.
     readMaxBytes: o.maxMessageBytes ?? 4 * 1024 * 1024,
@@ -131,37 +136,29 @@ export async function startBackend(o: BackendOptions): Promise<Backend> {
     jsonOptions: { registry: netguardRegistry, ignoreUnknownFields: false },
     // Authentication before the watch cap: a refused caller holds no stream slot; after metrics: refusals are counted.
     interceptors: [metrics.interceptor, ...authInterceptors, watchLimit.interceptor],
-    contextValues: (req) => createContextValues().set(kPeerCertificate, tlsPeerOf(req)),
+    contextValues: (peer) => createContextValues().set(kPeerCertificate, peer),
     // Undecodable request bytes answer invalid_argument, not internal (see the gate).
     requestGate: malformedRequestGate,
     shutdownSignal: shutdown.signal,
-    fallback(req, res) {
-      const path = (req.url ?? "").split("?")[0];
+    fallback({ path, authorization, peer }) {
       if (path === "/metrics") {
         if (auth) {
           // Same credentials as the RPCs (any role); a scraper without them uses access.metrics.
           try {
-            auth.authenticate(req.headers.authorization, tlsPeerOf(req), "/metrics");
+            auth.authenticate(authorization, peer, "/metrics");
           } catch (e) {
-            res.writeHead(401, { "content-type": "text/plain", "www-authenticate": 'Bearer realm="netguard-backend"' });
-            res.end(`${(e as ConnectError).rawMessage}\n`);
-            return;
+            return text(401, `${(e as ConnectError).rawMessage}\n`, { "www-authenticate": 'Bearer realm="netguard-backend"' });
           }
         }
-        res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-        res.end(metrics.render());
-        return;
+        return text(200, metrics.render(), { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
       }
       if (path === "/healthz" || path === "/readyz") {
         // Readiness (not liveness) also fails while the store is unreachable (PostgreSQL outage).
         const outage = path === "/readyz" ? o.persistence.outage?.() : undefined;
         const why = shutdown.signal.aborted ? "shutting down" : outage ? `store unavailable: ${outage}` : undefined;
-        res.writeHead(why ? 503 : 200, { "content-type": "text/plain" });
-        res.end(why ? `${why}\n` : "ok\n");
-        return;
+        return text(why ? 503 : 200, why ? `${why}\n` : "ok\n");
       }
-      res.writeHead(404, { "content-type": "text/plain" });
-      res.end("not found\n");
+      return text(404, "not found\n");
     },
   });
   const stopFiles = () => files.forEach((f) => f.stop());

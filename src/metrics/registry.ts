@@ -6,6 +6,7 @@
  * each sample line; values that are cheaper to read at scrape time (ring occupancy, RSS) are
  * registered as collectors instead of being updated on every change.
  */
+import { readProcessFigures } from "../runtime/process-info.ts";
 
 export interface CounterChild {
   inc(by?: number): void;
@@ -234,11 +235,10 @@ export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 
 /** Process CPU and memory, read at scrape time. */
 export function registerProcessMetrics(r: Registry): void {
-  const start = Date.now() / 1000 - (typeof process !== "undefined" ? process.uptime() : 0);
-  r.collect("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", "counter", () => {
-    const u = process.cpuUsage();
-    return [{ labels: {}, value: (u.user + u.system) / 1e6 }];
-  });
-  r.collect("process_resident_memory_bytes", "Resident memory size in bytes.", "gauge", () => [{ labels: {}, value: process.memoryUsage().rss }]);
+  const start = Date.now() / 1000 - readProcessFigures().uptimeSeconds;
+  r.collect("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", "counter", () => [
+    { labels: {}, value: readProcessFigures().cpuSeconds },
+  ]);
+  r.collect("process_resident_memory_bytes", "Resident memory size in bytes.", "gauge", () => [{ labels: {}, value: readProcessFigures().residentBytes }]);
   r.collect("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", "gauge", () => [{ labels: {}, value: Math.round(start) }]);
 }

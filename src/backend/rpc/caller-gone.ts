@@ -9,13 +9,13 @@
  * RPC, not per object. A write already under way when the caller leaves still completes
  * (atomically); the caller was told that its outcome is unknown.
  */
-import { setImmediate } from "node:timers";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
+import { afterIoPoll } from "../../runtime/next-turn.ts";
 
 /** Rejects (Canceled, or DeadlineExceeded when the caller's deadline passed) if the caller is gone. */
 export async function assertCallerWaiting(ctx: HandlerContext | undefined): Promise<void> {
   if (!ctx) return;
-  if (!ctx.signal.aborted) await new Promise<void>((resolve) => setImmediate(resolve));
+  if (!ctx.signal.aborted) await afterIoPoll();
   if (!ctx.signal.aborted) return;
   const reason: unknown = ctx.signal.reason;
   const deadline = reason instanceof ConnectError && reason.code === Code.DeadlineExceeded;
