@@ -11,53 +11,14 @@ import { readFileSync } from "node:fs";
 import { ConfigError, loadConfig, redactUrl, type Config } from "./config/config.ts";
 import { openPersistence } from "./backend/open-persistence.ts";
 import { startBackend, type BackendAccessOptions } from "./backend/backend.ts";
-import { createBackendClient } from "./apiserver/backend-client.ts";
-import { startApiServer } from "./apiserver/api-server.ts";
-import { createConfiguredAuthorizer } from "./apiserver/auth/authorizer-config.ts";
-import { createConfiguredAuditLog } from "./apiserver/auth/audit-log.ts";
-import { createBackendReadiness } from "./apiserver/backend-readiness.ts";
-import { createWatchHub } from "./apiserver/watch/watch-hub.ts";
-import { createApiServerMetrics } from "./apiserver/apiserver-metrics.ts";
-import { createServingTls, type ServingTls } from "./apiserver/serving-tls.ts";
-import { createApiAuthentication, type ApiAuthentication } from "./apiserver/auth/authn-setup.ts";
-import { prepareDevFiles, writeDevKubeconfig, type DevFiles } from "./dev/dev-bootstrap.ts";
-import { loadBackendClientCredentials } from "./runtime/backend-credential-files.ts";
-import { startMetricsListener } from "./runtime/metrics-listener.ts";
+import { prepareDevFiles, type DevFiles } from "./dev/dev-bootstrap.ts";
+import { serveApi } from "./runtime/api-workers.ts";
 import { runImportCommand } from "./import/import-command.ts";
 
 const USAGE = "usage: bun run src/main.ts [all|backend|apiserver] [--config FILE] [--insecure] | import --from postgres://… [--dry-run]";
 
 interface Stoppable {
   close(): Promise<void>;
-}
-
-/** TLS and authentication of the API server: configured files, or the development ones (README: kubectl). */
-function apiSecurity(cfg: Config, dev: DevFiles | undefined): { tls?: ServingTls; authn?: ApiAuthentication } {
-  const s = cfg.apiServing;
-  if (s.insecure) {
-    console.warn("netguard API server: WARNING: api.insecure: plain HTTP and no authentication; anyone who can reach the port can read and write every object");
-    return {};
-  }
-  const certFile = s.tlsCertFile ?? dev?.certFile;
-  const keyFile = s.tlsKeyFile ?? dev?.keyFile;
-  if (!certFile || !keyFile) throw new ConfigError("config: api.tls.cert_file and api.tls.key_file are required (or api.insecure)");
-  const log = (m: string) => console.warn(m);
-  let tls: ServingTls;
-  try {
-    tls = createServingTls(
-      { certFile, keyFile, clientCaFile: s.clientCaFile, requestHeaderClientCaFile: s.requestHeaderClientCaFile },
-      { intervalMs: s.reloadIntervalMs, log },
-    );
-  } catch (e) {
-    throw new ConfigError(`config: api.tls: ${(e as Error).message}`);
-  }
-  let authn: ApiAuthentication;
-  try {
-    authn = createApiAuthentication({ ...s, tokenFile: s.tokenFile ?? dev?.tokenFile }, tls, log);
-  } catch (e) {
-    throw new ConfigError(`config: api.token_file (env NETGUARD_API_TOKEN_FILE): ${(e as Error).message}`);
-  }
-  return { tls, authn };
 }
 
 /** The development files when the API server has no certificate configured and is not insecure. */
@@ -67,65 +28,6 @@ function devFiles(cfg: Config): DevFiles | undefined {
   const dev = prepareDevFiles(s.devDir);
   if (dev.created.length) console.log(`netguard: made development files (no api.tls.cert_file configured): ${dev.created.join(", ")}`);
   return dev;
-}
-
-async function runApiServer(cfg: Config, backendEndpoint: string, dev?: DevFiles): Promise<Stoppable> {
-  const metrics = createApiServerMetrics();
-  const { tls, authn } = apiSecurity(cfg, dev);
-  // TLS material and bearer token toward the backend (api.backend_tls.*, api.backend_token_file).
-  const credentials = loadBackendClientCredentials(cfg.apiBackendAccess);
-  const backend = createBackendClient(backendEndpoint, metrics.observeBackendCall, undefined, {
-    ...cfg.backendCalls,
-    tls: credentials.tls,
-    token: credentials.token,
-  });
-  const watch = createWatchHub({
-    backend,
-    mode: cfg.watch.mode,
-    streamingEnabled: cfg.watch.streamingEnabled,
-    pollingIntervalMs: cfg.watch.pollingIntervalMs,
-    streamReconnectDelayMs: cfg.watch.streamReconnectDelayMs,
-    cacheCapacity: cfg.watch.cacheCapacity,
-    bookmarkIntervalMs: cfg.eventStore.bookmarkIntervalMs,
-    onDeliveryLatency: metrics.onDeliveryLatency,
-  });
-  metrics.attach(watch);
-  // /readyz asks the backend with a short deadline (at most 2 s) and reuses the answer for 1 s.
-  const readiness = createBackendReadiness(backend, { timeoutMs: Math.min(2000, cfg.backendCalls.timeoutMs), cacheMs: 1000 });
-  const l = cfg.limits;
-  const api = await startApiServer(cfg.api.host, cfg.api.port, {
-    backend,
-    watch,
-    metrics,
-    readiness,
-    limits: {
-      maxRequestBodyBytes: l.apiMaxRequestBodyBytes,
-      maxUrlBytes: l.apiMaxUrlBytes,
-      maxListLimit: l.apiMaxListLimit,
-      maxWatches: l.apiMaxWatches,
-      maxWatchesPerClient: l.apiMaxWatchesPerClient,
-      idleTimeoutMs: l.apiIdleTimeoutMs,
-    },
-    tls,
-    authenticate: authn?.authenticate,
-    authorizer: createConfiguredAuthorizer(cfg.apiAuthorization),
-    audit: cfg.apiAuditLog ? createConfiguredAuditLog(cfg.apiAuditLog) : undefined,
-  });
-  console.log(`netguard API server listening on ${api.url} (netguard.sgroups.io/v1beta1; backend ${backendEndpoint}; watch mode ${cfg.watch.mode})`);
-  if (dev && writeDevKubeconfig(dev, api.url)) console.log(`netguard: wrote ${dev.kubeconfigFile} (user admin, ${api.url}): export KUBECONFIG=${dev.kubeconfigFile}`);
-  // api.metrics_addr: /metrics without credentials on its own (loopback by choice) address.
-  const metricsListener = cfg.apiMetrics ? await startMetricsListener(cfg.apiMetrics.host, cfg.apiMetrics.port, () => metrics.render()) : undefined;
-  if (metricsListener) console.log(`netguard API server metrics on ${metricsListener.url}`);
-  return {
-    async close() {
-      await metricsListener?.close();
-      credentials.stop();
-      authn?.stop();
-      await api.close();
-      // Before the backend stops: its GOAWAY must find no client session here (see BackendClient.close).
-      backend.close();
-    },
-  };
 }
 
 /** Backend TLS, client CA, token file and metrics address from the configuration (issue 10). */
@@ -201,9 +103,9 @@ async function main(argv: string[]): Promise<void> {
     const backend = await runBackend(cfg);
     parts.push(backend);
     // All-in-one still goes through Connect: the API server never touches the store directly.
-    if (mode === "all") parts.push(await runApiServer(cfg, backend.url, dev));
+    if (mode === "all") parts.push(await serveApi(cfg, backend.url, dev));
   } else {
-    parts.push(await runApiServer(cfg, cfg.backendEndpoint, dev));
+    parts.push(await serveApi(cfg, cfg.backendEndpoint, dev));
   }
 
   let stopping = false;

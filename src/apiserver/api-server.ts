@@ -123,6 +123,8 @@ export interface ApiServer {
 export interface ApiServerOptions extends ApiHandlerOptions {
   /** Serve HTTPS with these (reloading) files; absent = plain HTTP. */
   tls?: ServingTls;
+  /** Share the port with other API-server workers (SO_REUSEPORT; runtime/api-workers.ts). */
+  reusePort?: boolean;
 }
 
 /** What the HTTP layer refuses before routing is answered with a Status, like every other error. */
@@ -137,6 +139,7 @@ export async function startApiServer(host: string, port: number, o: ApiServerOpt
     idleTimeoutMs: o.limits?.idleTimeoutMs ?? DEFAULT_API_LIMITS.idleTimeoutMs,
     tls: o.tls?.material(),
     rejection: statusRejection,
+    reusePort: o.reusePort,
   });
   o.tls?.onReload((m) => server.setTls?.(m));
   const display = host === "0.0.0.0" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;

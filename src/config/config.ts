@@ -40,6 +40,11 @@ export interface Config {
   apiBackendAccess: ApiBackendAccessConfig;
   /** API server: separate loopback-by-default address serving only /metrics; undefined = off. */
   apiMetrics?: { host: string; port: number };
+  /**
+   * API-server workers (threads) sharing `api.addr` through SO_REUSEPORT, each with its own backend
+   * streams and watch caches: more than one thread writes to watch sockets (runtime/api-workers.ts).
+   */
+  apiWorkers: number;
   /** API server TLS serving and client authentication (issue 10). */
   apiServing: ApiServingConfig;
   /** API server authorization: RBAC policy file and SubjectAccessReview delegation (issue 10). */
@@ -155,6 +160,9 @@ export interface BackendCallsConfig {
 
 export class ConfigError extends Error {}
 
+/** Most API-server workers (`api.workers`): each holds its own caches and backend streams. */
+export const MAX_API_WORKERS = 64;
+
 interface Setting {
   /** Path in the YAML file. */
   key: string;
@@ -198,6 +206,7 @@ const SETTINGS = {
   backendTokenFile: { key: "backend.token_file", env: "NETGUARD_BACKEND_TOKEN_FILE", def: "" },
   backendMetricsAddr: { key: "backend.metrics_addr", env: "NETGUARD_BACKEND_METRICS_ADDR", def: "" },
   apiMetricsAddr: { key: "api.metrics_addr", env: "NETGUARD_API_METRICS_ADDR", def: "" },
+  apiWorkers: { key: "api.workers", env: "NETGUARD_API_WORKERS", def: "1" },
   apiBackendCa: { key: "api.backend_tls.ca_file", env: "NETGUARD_API_BACKEND_TLS_CA_FILE", def: "" },
   apiBackendCert: { key: "api.backend_tls.cert_file", env: "NETGUARD_API_BACKEND_TLS_CERT_FILE", def: "" },
   apiBackendKey: { key: "api.backend_tls.key_file", env: "NETGUARD_API_BACKEND_TLS_KEY_FILE", def: "" },
@@ -373,7 +382,13 @@ export function loadConfig(yamlText: string | undefined, env: Record<string, str
     timeoutMs: parseDur(S.apiAuthzTimeout, get(S.apiAuthzTimeout), true),
   };
   const apiAuditLog = get(S.apiAuditLog) === "off" ? "" : get(S.apiAuditLog);
+  const apiWorkers = parseInt_(S.apiWorkers, get(S.apiWorkers), 1);
+  if (apiWorkers > MAX_API_WORKERS) throw new ConfigError(`config: ${where(S.apiWorkers)}: "${apiWorkers}" must be at most ${MAX_API_WORKERS}`);
+  if (apiWorkers > 1 && optional(S.apiMetricsAddr)) {
+    throw new ConfigError(`config: ${where(S.apiWorkers)} above 1 cannot be combined with ${where(S.apiMetricsAddr)} (every worker has its own metrics; one address cannot serve them all)`);
+  }
   return {
+    apiWorkers,
     apiServing,
     apiAuthorization,
     apiAuditLog,

@@ -170,7 +170,7 @@ export function serveFetchTls(
   port: number,
   handler: Handler,
   material: TlsMaterial,
-  o: { idleTimeoutMs?: number; rejection?: Rejection },
+  o: { idleTimeoutMs?: number; rejection?: Rejection; reusePort?: boolean },
   bind: (req: Request, ctx: TlsRequestContext) => void,
 ): Promise<TlsFetchServer> {
   const idleMs = o.idleTimeoutMs ?? 0;
@@ -303,7 +303,8 @@ export function serveFetchTls(
 
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => {
+    // reusePort: SO_REUSEPORT, one port shared by several API-server workers (serve-fetch.ts).
+    server.listen({ port, host, reusePort: o.reusePort === true }, () => {
       server.off("error", reject);
       const addr = server.address();
       resolve({

@@ -38,6 +38,11 @@ export interface FetchServerOptions {
   tls?: TlsMaterial;
   /** Bodies of answers given before the handler runs (unknown method, headers too large; HTTPS). */
   rejection?: Rejection;
+  /**
+   * Bind with SO_REUSEPORT, so several API-server workers (api-workers.ts) listen on one port and
+   * the kernel spreads new connections over them. Linux; Deno.serve has no such option (ignored).
+   */
+  reusePort?: boolean;
 }
 
 export interface FetchServer {
@@ -69,7 +74,7 @@ export function requestConnection(req: Request): FetchConnection {
 export async function serveFetch(host: string, port: number, handler: FetchHandler, o: FetchServerOptions = {}): Promise<FetchServer> {
   if (o.tls) {
     const keepOpen = () => undefined;
-    const server = await serveFetchTls(host, port, handler, o.tls, { idleTimeoutMs: o.idleTimeoutMs, rejection: o.rejection }, (req, ctx) =>
+    const server = await serveFetchTls(host, port, handler, o.tls, { idleTimeoutMs: o.idleTimeoutMs, rejection: o.rejection, reusePort: o.reusePort }, (req, ctx) =>
       connections.set(req, { clientAddress: ctx.clientAddress, keepOpen, tls: ctx.tls }),
     );
     return { port: server.port, scheme: "https", setTls: (m) => server.setTls(m), stop: () => server.stop() };
@@ -80,6 +85,7 @@ export async function serveFetch(host: string, port: number, handler: FetchHandl
       hostname: host,
       port,
       idleTimeout,
+      reusePort: o.reusePort === true,
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,
       fetch(req, srv) {
         connections.set(req, { clientAddress: srv.requestIP(req)?.address ?? "", keepOpen: () => srv.timeout(req, 0) });
