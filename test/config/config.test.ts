@@ -49,6 +49,15 @@ describe("configuration", () => {
     expect(() => loadConfig("a: [", {})).toThrow("not valid YAML");
   });
 
+  test("API-server workers: 1 by default, api.workers or NETGUARD_API_WORKERS up to 64, never with one metrics address", () => {
+    expect(loadConfig(undefined, {}).apiWorkers).toBe(1);
+    expect(loadConfig("api:\n  workers: 4\n", {}).apiWorkers).toBe(4);
+    expect(loadConfig("api:\n  workers: 4\n", { NETGUARD_API_WORKERS: "2" }).apiWorkers).toBe(2);
+    for (const bad of ["0", "-1", "two", "65"]) expect(() => loadConfig(undefined, { NETGUARD_API_WORKERS: bad })).toThrow("api.workers (env NETGUARD_API_WORKERS)");
+    expect(() => loadConfig(undefined, { NETGUARD_API_WORKERS: "2", NETGUARD_API_METRICS_ADDR: "127.0.0.1:9100" })).toThrow("cannot be combined with api.metrics_addr");
+    expect(loadConfig(undefined, { NETGUARD_API_WORKERS: "1", NETGUARD_API_METRICS_ADDR: "127.0.0.1:9100" }).apiMetrics?.port).toBe(9100);
+  });
+
   test("parses Go-style durations", () => {
     expect(parseDuration("1m30s")).toBe(90_000);
     expect(parseDuration("500ms")).toBe(500);
