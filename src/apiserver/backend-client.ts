@@ -3,26 +3,21 @@
  * authoritative state; every read that must be current and every write goes through here.
  * Objects cross this boundary in the Kubernetes shape (converted with the kind table).
  */
-import { create, createRegistry, type Message } from "@bufbuild/protobuf";
+import type { Message } from "@bufbuild/protobuf";
 import { codeName } from "../metrics/connect-codes.ts";
 import { anyUnpack, timestampMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
-import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
-import { fromProto, toProto } from "../kinds/convert.ts";
+import { createGrpcSession, type GrpcSession } from "../runtime/grpc-session.ts";
+import { fromProto } from "../kinds/convert.ts";
+import { netguardRegistry as registry } from "../wire/registry.ts";
+import { packResource, unpackResource } from "../wire/resource-packing.ts";
+import type { Preconditions } from "../wire/preconditions.ts";
 import { callTimeoutMs, deadlineError, type CallOptions } from "./backend-deadline.ts";
 import type { KindDescriptor } from "../kinds/kind-table.ts";
 import type { KubeObject } from "../kinds/model.ts";
-import { file_netguard_v1_resources } from "../gen/netguard/v1/resources_pb.ts";
-import {
-  file_netguard_v1_service,
-  NetguardService,
-  ResourceSchema,
-  WatchEvent_EventType,
-  type Resource,
-  type WatchEvent,
-} from "../gen/netguard/v1/service_pb.ts";
+import { NetguardService, WatchEvent_EventType, type Resource, type WatchEvent } from "../gen/netguard/v1/service_pb.ts";
 
-const registry = createRegistry(file_netguard_v1_service, file_netguard_v1_resources);
+export type { Preconditions };
 
 export interface ListOptions {
   namespace?: string;
@@ -57,11 +52,6 @@ export interface BackendWatchRequest {
   fieldSelector?: string;
   allowBookmarks?: boolean;
   sendInitialEvents?: boolean;
-}
-
-export interface Preconditions {
-  resourceVersion?: string;
-  uid?: string;
 }
 
 /**
@@ -152,13 +142,12 @@ const TYPES: Record<number, BackendEventType> = {
   [WatchEvent_EventType.BOOKMARK]: "BOOKMARK",
 };
 
-function toResource(kind: KindDescriptor, obj: KubeObject): Resource {
-  return create(ResourceSchema, { object: { case: kind.resourceCase, value: toProto(kind, obj) } as never });
-}
+const toResource = (kind: KindDescriptor, obj: KubeObject): Resource => packResource(kind, obj);
 
 function fromResource(kind: KindDescriptor, r: Resource | undefined): KubeObject {
-  if (!r || r.object.case !== kind.resourceCase) throw new Error(`backend answered without a ${kind.kind}`);
-  return fromProto(kind, r.object.value as Message);
+  const got = unpackResource(r);
+  if (got?.kind.resourceCase !== kind.resourceCase) throw new Error(`backend answered without a ${kind.kind}`);
+  return got.obj;
 }
 
 /** Decodes a backend WatchEvent (exported for sources that read raw streams). */
@@ -193,18 +182,19 @@ export function createBackendClient(endpoint: string, observe?: CallObserver, tr
   const usable = (m: BackendClientTls | undefined) => (m && (m.ca || m.cert) ? m : undefined);
   const url = backendUrl(endpoint, !!usable(readTls()));
   const interceptors = options.token ? [bearerInterceptor(options.token)] : [];
-  const allSessions: Http2SessionManager[] = [];
+  const allSessions: GrpcSession[] = [];
   const connect = (material: BackendClientTls | undefined) => {
-    const tls = usable(material);
-    const sessions = transport
+    const session = transport
       ? undefined
-      : new Http2SessionManager(
-          url,
-          { pingIntervalMs: options.keepaliveMs ?? DEFAULT_BACKEND_KEEPALIVE_MS, pingTimeoutMs: timeoutMs },
-          tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : undefined,
-        );
-    if (sessions) allSessions.push(sessions);
-    const t = transport ?? createGrpcTransport({ baseUrl: url, jsonOptions: { registry }, sessionManager: sessions, interceptors });
+      : createGrpcSession(url, {
+          pingIntervalMs: options.keepaliveMs ?? DEFAULT_BACKEND_KEEPALIVE_MS,
+          pingTimeoutMs: timeoutMs,
+          tls: usable(material),
+          registry,
+          interceptors,
+        });
+    if (session) allSessions.push(session);
+    const t = transport ?? session!.transport;
     const client: Client<typeof NetguardService> = createClient(NetguardService, t);
     return { material, client, dyn: client as unknown as Record<string, (req: unknown, opts?: unknown) => unknown> };
   };

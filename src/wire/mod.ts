@@ -1,0 +1,7 @@
+/**
+ * The wire shared by the backend and the API server (which never import each other): the
+ * protobuf registry, `Resource` packing and delete preconditions.
+ */
+export { netguardRegistry } from "./registry.ts";
+export { packResource, unpackResource } from "./resource-packing.ts";
+export type { Preconditions } from "./preconditions.ts";
