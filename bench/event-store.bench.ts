@@ -14,7 +14,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createEventStore } from "../src/backend/events/event-store.ts";
+import { createEventStore } from "../src/backend/event-store/event-store.ts";
 import { createEngine } from "../src/backend/engine/engine.ts";
 import { createMemoryPersistence } from "../src/backend/store/memory-persistence.ts";
 import type { Persistence, StoredEvent } from "../src/backend/store/persistence.ts";

@@ -4,8 +4,9 @@
  * the same bytes go to every watcher that needs that variant.
  */
 import type { KubeObject } from "../../kinds/model.ts";
+import type { ChangeType } from "../../watch-log/mod.ts";
 
-export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
+export type { ChangeType };
 
 /** Something that can be written as a watch event: an object at a resourceVersion. */
 export interface Encodable {

@@ -5,6 +5,7 @@
  */
 import type { KubeObject } from "../../kinds/model.ts";
 import { createObjectFilter, filterAccepts, SelectorError, type ObjectFilter } from "../../kinds/selectors.ts";
+import { visibleType } from "../../watch-log/mod.ts";
 import { statusError } from "../status.ts";
 import type { CacheEvent, ChangeType } from "./cache-event.ts";
 
@@ -29,15 +30,6 @@ export function createWatchFilter(namespace: string, labelSelector: string, fiel
   return {
     everything: f.everything,
     accepts,
-    typeFor(ev) {
-      if (f.everything) return ev.type;
-      const now = filterAccepts(f, ev.namespace, ev.name, ev.object.metadata.labels);
-      if (ev.type !== "MODIFIED") return now ? ev.type : undefined;
-      const before = filterAccepts(f, ev.namespace, ev.name, ev.prevLabels);
-      if (now && before) return "MODIFIED";
-      if (now) return "ADDED";
-      if (before) return "DELETED";
-      return undefined;
-    },
+    typeFor: (ev) => visibleType(f, ev),
   };
 }

@@ -11,7 +11,7 @@
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import { objectKey, type KubeObject } from "../../kinds/model.ts";
 import type { CacheEvent, ChangeType, StateEntry } from "./cache-event.ts";
-import { createRvRing, type RvRing } from "../../events/rv-ring.ts";
+import { createWatchLog, type WatchLog } from "../../watch-log/mod.ts";
 import type { KindWatchStats } from "./watch-stats.ts";
 
 export interface WatchCacheHooks {
@@ -30,7 +30,8 @@ export interface SyncOptions {
 
 export interface WatchCache {
   readonly kind: KindDescriptor;
-  readonly ring: RvRing<CacheEvent>;
+  /** The kind's watch log: recent changes, read in place through each watcher's cursor. */
+  readonly ring: WatchLog<CacheEvent>;
   readonly state: ReadonlyMap<string, StateEntry>;
   /** The current objects in key order (namespace/name, like a list), shared until the next change. */
   snapshot(): readonly StateEntry[];
@@ -58,10 +59,9 @@ export interface WatchCache {
 
 /** An empty, not yet loaded cache; the kind's source loads it with its first snapshot or poll. */
 export function createWatchCache(kind: KindDescriptor, capacity: number, hooks: WatchCacheHooks, stats: KindWatchStats): WatchCache {
-  const ring = createRvRing<CacheEvent>(capacity);
+  const ring = createWatchLog<CacheEvent>(capacity, 0);
   let state = new Map<string, StateEntry>();
   let rv = 0;
-  let baseRv = 0;
   let loaded = false;
   let ready = false;
   let readyPromise: Promise<void> | undefined;
@@ -69,7 +69,7 @@ export function createWatchCache(kind: KindDescriptor, capacity: number, hooks: 
   let gaps: { from: number; to: number }[] = [];
   let sorted: StateEntry[] | undefined;
 
-  const floor = () => Math.max(baseRv, ring.evictedRv);
+  const floor = () => ring.floorRv;
 
   const markReady = () => {
     ready = true;
@@ -83,7 +83,7 @@ export function createWatchCache(kind: KindDescriptor, capacity: number, hooks: 
     sorted = undefined;
     if (ev.type === "DELETED") state.delete(objectKey(ev.namespace, ev.name));
     else state.set(objectKey(ev.namespace, ev.name), ev); // the event is the entry: its JSON is shared
-    ring.push(ev);
+    ring.publish(ev);
     if (ev.rv > rv) rv = ev.rv;
     stats.eventsPublished++;
     stats.eventsByType[ev.type]++;
@@ -99,7 +99,7 @@ export function createWatchCache(kind: KindDescriptor, capacity: number, hooks: 
     state = new Map();
     for (const o of objects) state.set(objectKey(o.metadata.namespace, o.metadata.name), { object: o, rv: Number(o.metadata.resourceVersion) || at });
     rv = at;
-    baseRv = at;
+    ring.reset(at);
     gaps = [];
     loaded = true;
   };
@@ -147,7 +147,6 @@ export function createWatchCache(kind: KindDescriptor, capacity: number, hooks: 
       }
       if (at < rv) {
         // The upstream's counter went backwards: a different store. Nothing old is comparable.
-        ring.clear();
         load(objects, at);
         hooks.onReset();
         markReady();

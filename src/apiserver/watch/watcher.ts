@@ -12,7 +12,7 @@ import type { BackendClient } from "../backend-client.ts";
 import { tooLargeResourceVersionStatus } from "../resource-version-wait.ts";
 import { statusBody, type StatusBody } from "../status.ts";
 import type { Encodable, StateEntry } from "./cache-event.ts";
-import { wakeUp, type WakeSource } from "../../events/wake-up.ts";
+import { wakeUp, type WakeSource } from "../../watch-log/mod.ts";
 import { expiredStatus, runCatchUp } from "./catch-up.ts";
 import {
   concatChunks,
@@ -277,7 +277,7 @@ export function createWatcher(
       }
       if (phase !== "initial" && phase !== "live") return;
       const ring = cache.ring;
-      if (nextSeq < ring.oldestSeq) {
+      if (ring.isLapped(nextSeq)) {
         stats.lappedCursors++;
         self.fail(expiredStatus(position, cache.floorRv));
         return;

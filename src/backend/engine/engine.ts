@@ -30,7 +30,7 @@ import { filterAccepts, type ObjectFilter } from "../../kinds/selectors.ts";
 import type { KubeObject } from "../../kinds/model.ts";
 import { deleteBlockers, deleteRefusals, validateObject, validateWrite } from "../../kinds/validation/index.ts";
 import { finalizersOf } from "../../kinds/finalizers.ts";
-import { createEventStore, type Cursor, type EventStore } from "../events/event-store.ts";
+import { createEventStore, type Cursor, type EventStore } from "../event-store/event-store.ts";
 import type { Persistence, RetentionPolicy, SharedLog, StoredEvent } from "../store/persistence.ts";
 import { EngineError, invalid } from "./engine-error.ts";
 import { createObjectIndex, createOverlay, type ObjectIndex, type Overlay } from "./object-index.ts";

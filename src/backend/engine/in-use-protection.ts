@@ -19,13 +19,14 @@ import { KINDS, kindByName, type KindDescriptor } from "../../kinds/kind-table.t
 import { formatTime } from "../../kinds/convert.ts";
 import { cloneJson, type KubeObject } from "../../kinds/model.ts";
 import { inUseBy } from "../../kinds/validation/index.ts";
+import type { ChangeType } from "../../watch-log/mod.ts";
 import type { StateView } from "../../kinds/validation/state-view.ts";
 import type { DeriveSink } from "../derive/derive-step.ts";
 
 /** One object of a write batch or of the committed state. */
 export interface ObjectChange {
   kind: string;
-  type: "ADDED" | "MODIFIED" | "DELETED";
+  type: ChangeType;
   object: KubeObject;
 }
 

@@ -5,15 +5,15 @@
  */
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import type { KubeObject } from "../../kinds/model.ts";
-import { createObjectFilter, filterAccepts, SelectorError } from "../../kinds/selectors.ts";
+import { createObjectFilter, SelectorError } from "../../kinds/selectors.ts";
 import type { StoredEvent } from "../store/persistence.ts";
-import type { Cursor } from "../events/event-store.ts";
-import { wakeUp, type WakeSource } from "../../events/wake-up.ts";
+import type { Cursor } from "../event-store/event-store.ts";
+import { visibleType, wakeUp, type ChangeType, type WakeSource } from "../../watch-log/mod.ts";
 import { EngineError } from "./engine-error.ts";
 import type { Engine } from "./engine.ts";
 
 export type WatchItem =
-  | { type: "ADDED" | "MODIFIED" | "DELETED"; object: KubeObject; rv: number; event?: StoredEvent }
+  | { type: ChangeType; object: KubeObject; rv: number; event?: StoredEvent }
   | { type: "BOOKMARK"; rv: number; initialEventsEnd: boolean }
   | { type: "ERROR"; rv: number; message: string };
 
@@ -95,15 +95,8 @@ export async function* watchKind(engine: Engine, kind: KindDescriptor, p: WatchP
         throw new WatchExpiredError(message);
       }
       for (const ev of r.events) {
-        const now = filterAccepts(filter, ev.namespace, ev.name, ev.object.metadata.labels);
-        if (ev.type !== "MODIFIED") {
-          if (now) yield { type: ev.type, object: ev.object, rv: ev.rv, event: ev };
-          continue;
-        }
-        const before = filterAccepts(filter, ev.namespace, ev.name, ev.prevLabels);
-        if (now && before) yield { type: "MODIFIED", object: ev.object, rv: ev.rv, event: ev };
-        else if (now) yield { type: "ADDED", object: ev.object, rv: ev.rv, event: ev };
-        else if (before) yield { type: "DELETED", object: ev.object, rv: ev.rv, event: ev };
+        const type = visibleType(filter, ev);
+        if (type) yield { type, object: ev.object, rv: ev.rv, event: ev };
       }
       if (r.events.length) lastSentRv = cursor.lastRv;
       const caughtUp = cursor.nextSeq >= 0 && cursor.nextSeq === ring.nextSeq;

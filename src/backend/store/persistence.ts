@@ -5,8 +5,9 @@
  * default), PostgreSQL (shared by several backend replicas; see SharedLog).
  */
 import type { KubeObject } from "../../kinds/model.ts";
+import type { ChangeType } from "../../watch-log/mod.ts";
 
-export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
+export type { ChangeType };
 
 /** One committed change of one object. `rv` is the object's new resourceVersion. */
 export interface StoredEvent {

@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { createBackoff } from "../../../src/apiserver/watch/backoff.ts";
 import type { CacheEvent } from "../../../src/apiserver/watch/cache-event.ts";
-import { createRvRing } from "../../../src/events/rv-ring.ts";
+import { createRvRing } from "../../../src/watch-log/rv-ring.ts";
 import { createEventEncoder } from "../../../src/apiserver/watch/event-encoder.ts";
 import { createWatchFilter } from "../../../src/apiserver/watch/event-filter.ts";
 import { createWatchCache, type WatchCache } from "../../../src/apiserver/watch/watch-cache.ts";

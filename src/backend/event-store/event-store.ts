@@ -7,7 +7,10 @@
  * retention floor is reported as expired.
  */
 import type { Persistence, StoredEvent } from "../store/persistence.ts";
-import { createEventRing, type EventRing } from "./event-ring.ts";
+import { createWatchLog, type ChangeType, type WatchLog } from "../../watch-log/mod.ts";
+
+/** One kind's hot tail of the durable log (the shared watch log, holding stored events). */
+export type EventRing = WatchLog<StoredEvent>;
 
 /** A subscriber's position. */
 export interface Cursor {
@@ -71,16 +74,16 @@ export interface EventStore {
   /** Counters for metrics and tests. */
   readonly stats: { logReads: number; lapped: number; expired: number };
   /** Events published per kind and change type (read by metrics at scrape time). */
-  readonly published: ReadonlyMap<string, Record<"ADDED" | "MODIFIED" | "DELETED", number>>;
+  readonly published: ReadonlyMap<string, Record<ChangeType, number>>;
 }
 
 export function createEventStore(opts: EventStoreOptions): EventStore {
   const rings = new Map<string, EventRing>();
-  for (const k of opts.kinds) rings.set(k, createEventRing(opts.ringCapacity, opts.startRv));
+  for (const k of opts.kinds) rings.set(k, createWatchLog<StoredEvent>(opts.ringCapacity, opts.startRv));
   let currentRv = opts.startRv;
   const batch = opts.readBatch ?? 64;
   const stats = { logReads: 0, lapped: 0, expired: 0 };
-  const published = new Map<string, Record<"ADDED" | "MODIFIED" | "DELETED", number>>();
+  const published = new Map<string, Record<ChangeType, number>>();
   for (const k of opts.kinds) published.set(k, { ADDED: 0, MODIFIED: 0, DELETED: 0 });
 
   const ringOf = (kind: string): EventRing => {
@@ -93,7 +96,7 @@ export function createEventStore(opts: EventStoreOptions): EventStore {
   // reading from the log, lastRv is all it has.
   const positionOf = (c: Cursor): number => {
     const ring = ringOf(c.kind);
-    if (c.nextSeq < 0 || c.nextSeq < ring.oldestSeq) return c.lastRv;
+    if (c.nextSeq < 0 || ring.isLapped(c.nextSeq)) return c.lastRv;
     const next = ring.at(c.nextSeq);
     return next ? next.rv - 1 : Math.max(c.lastRv, currentRv);
   };
@@ -124,7 +127,7 @@ export function createEventStore(opts: EventStoreOptions): EventStore {
       }
     },
     reset(rv) {
-      for (const ring of rings.values()) ring.reset(rv);
+      for (const ring of rings.values()) ring.reset(rv, true);
       currentRv = rv;
     },
     cursor(kind, afterRv) {
@@ -135,7 +138,7 @@ export function createEventStore(opts: EventStoreOptions): EventStore {
     },
     async read(c) {
       const ring = ringOf(c.kind);
-      if (c.nextSeq >= 0 && c.nextSeq < ring.oldestSeq) {
+      if (c.nextSeq >= 0 && ring.isLapped(c.nextSeq)) {
         // Lapped: the ring overwrote events this cursor had not read yet.
         c.nextSeq = -1;
         c.lapped++;

@@ -1,6 +1,6 @@
 /** wakeUp: the first wake-up wins and every registration it made is gone afterwards. */
 import { expect, test } from "bun:test";
-import { wakeUp, type WakeSource } from "../../src/events/wake-up.ts";
+import { wakeUp, type WakeSource } from "../../src/watch-log/wake-up.ts";
 
 /** A real AbortSignal whose abort listeners are counted. */
 function countedSignal(): { ac: AbortController; live: () => number } {
