@@ -3,10 +3,9 @@
  * gRPC-Web; HTTP/2 cleartext and HTTP/1.1), health endpoints, and an orderly shutdown that ends
  * every watch with UNAVAILABLE before the sockets close.
  */
-import { createRegistry } from "@bufbuild/protobuf";
 import { Code, ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
-import { file_netguard_v1_resources } from "../gen/netguard/v1/resources_pb.ts";
-import { file_netguard_v1_service, NetguardService } from "../gen/netguard/v1/service_pb.ts";
+import { NetguardService } from "../gen/netguard/v1/service_pb.ts";
+import { netguardRegistry } from "../wire/registry.ts";
 import { DEFAULT_CONNECTION_LIMITS, startConnectServer, type ConnectServer } from "../runtime/connect-server.ts";
 import { createConnectHandler } from "../runtime/connect-handler.ts";
 import { createReloadingFiles, type ReloadingFiles } from "../runtime/reloading-files.ts";
@@ -72,8 +71,8 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-/** Registry so that Any-packed objects render in JSON (connect+json clients, buf curl). */
-export const netguardRegistry = createRegistry(file_netguard_v1_service, file_netguard_v1_resources);
+/** The wire's registry (src/wire/registry.ts), re-exported for the tests' clients. */
+export { netguardRegistry };
 
 export async function startBackend(o: BackendOptions): Promise<Backend> {
   const engine = await createEngine({

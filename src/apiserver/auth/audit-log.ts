@@ -6,7 +6,7 @@
  * name), the answer's code and reason, the requestURI and when. Never the request or response body:
  * only the code and reason of the response are kept, because error messages can quote the body.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { openAppendSink, stdoutSink, type LineSink } from "../../runtime/append-file.ts";
 import type { RequestAttributes } from "./authorizer-attributes.ts";
 import type { UserInfo } from "./user-info.ts";
 
@@ -83,17 +83,16 @@ export function createAuditLog(write: (line: string) => void): AuditLog {
  * reported on stderr, once per kind of failure, and the request still gets its answer.
  */
 export function createConfiguredAuditLog(target: string): AuditLog {
-  if (target === "-") return createAuditLog((line) => process.stdout.write(line));
-  let fd: number;
+  let sink: LineSink;
   try {
-    fd = openSync(target, "a", 0o600);
+    sink = target === "-" ? stdoutSink() : openAppendSink(target);
   } catch (e) {
     throw new Error(`api.audit_log: cannot open ${target} for appending: ${(e as Error).message}`);
   }
   let lastError = "";
   const log = createAuditLog((line) => {
     try {
-      writeSync(fd, line);
+      sink.write(line);
       lastError = "";
     } catch (e) {
       const msg = (e as Error).message;
@@ -101,5 +100,5 @@ export function createConfiguredAuditLog(target: string): AuditLog {
       lastError = msg;
     }
   });
-  return { record: log.record, close: () => closeSync(fd) };
+  return { record: log.record, close: () => sink.close() };
 }

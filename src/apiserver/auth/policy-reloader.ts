@@ -6,7 +6,7 @@
  * then read when size, mtime or inode changed) also follows a Kubernetes ConfigMap's symlink swap,
  * which file watchers miss.
  */
-import { readFileSync, statSync } from "node:fs";
+import { fileFingerprint as fingerprint, fileShape, readTextFile } from "../../runtime/text-files.ts";
 import { MAX_POLICY_BYTES, parsePolicy, PolicyError, type Policy } from "./policy-file.ts";
 
 /** The live policy of a file. */
@@ -27,24 +27,15 @@ export interface PolicyReloaderOptions {
 function readPolicy(path: string): { policy: Policy; text: string } {
   let text: string;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new PolicyError(`${path}: not a regular file`);
+    const st = fileShape(path);
+    if (!st.regular) throw new PolicyError(`${path}: not a regular file`);
     if (st.size > MAX_POLICY_BYTES) throw new PolicyError(`${path}: larger than ${MAX_POLICY_BYTES} bytes`);
-    text = readFileSync(path, "utf8");
+    text = readTextFile(path);
   } catch (e) {
     if (e instanceof PolicyError) throw e;
     throw new PolicyError(`${path}: cannot be read: ${(e as Error).message}`);
   }
   return { policy: parsePolicy(text, path), text };
-}
-
-function fingerprint(path: string): string {
-  try {
-    const st = statSync(path);
-    return `${st.ino}:${st.size}:${st.mtimeMs}`;
-  } catch (e) {
-    return `missing:${(e as NodeJS.ErrnoException).code ?? ""}`;
-  }
 }
 
 /** Loads `path` (throws PolicyError when it is unusable) and reloads it when it changes. */

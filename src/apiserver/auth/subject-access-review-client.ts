@@ -5,9 +5,8 @@
  * malformed body is an error — the authorizer turns errors into "could not decide", never into an
  * allow.
  */
-import { readFileSync } from "node:fs";
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { httpPost } from "../../runtime/http-post.ts";
+import { readTextFile } from "../../runtime/text-files.ts";
 import type { SarConnection } from "./subject-access-review-kubeconfig.ts";
 
 /** SubjectAccessReviewSpec (authorization.k8s.io/v1). */
@@ -34,26 +33,8 @@ const PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
 function bearer(conn: SarConnection): string | undefined {
-  if (conn.tokenFile) return readFileSync(conn.tokenFile, "utf8").trim();
+  if (conn.tokenFile) return readTextFile(conn.tokenFile).trim();
   return conn.token;
-}
-
-function readAnswer(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    res.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_ANSWER_BYTES) {
-        res.destroy(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
-        return;
-      }
-      chunks.push(c);
-    });
-    res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    res.on("error", reject);
-    res.on("aborted", () => reject(new Error("answer aborted")));
-  });
 }
 
 function parseStatus(code: number, text: string): SarStatus {
@@ -78,45 +59,18 @@ function parseStatus(code: number, text: string): SarStatus {
 /** A SubjectAccessReview caller for `conn`, each call bounded by `timeoutMs`. */
 export function createSarClient(conn: SarConnection, timeoutMs: number): SarCall {
   const url = new URL(PATH, conn.server);
-  const tls = url.protocol === "https:";
-  return (spec) =>
-    new Promise<SarStatus>((resolve, reject) => {
-      const body = JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec });
-      const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json", "content-length": String(Buffer.byteLength(body)) };
-      let token: string | undefined;
-      try {
-        token = bearer(conn);
-      } catch (e) {
-        reject(new Error(`token file: ${(e as Error).message}`));
-        return;
-      }
-      if (token) headers.authorization = `Bearer ${token}`;
-      const options = { method: "POST", headers, ...(tls ? { ca: conn.ca, cert: conn.cert, key: conn.key, servername: conn.servername } : {}) };
-      let done = false;
-      const finish = (err: Error | undefined, value?: SarStatus) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        if (err) reject(err);
-        else resolve(value!);
-      };
-      const req = (tls ? httpsRequest : httpRequest)(url, options, (res) => {
-        readAnswer(res).then(
-          (text) => {
-            try {
-              finish(undefined, parseStatus(res.statusCode ?? 0, text));
-            } catch (e) {
-              finish(e as Error);
-            }
-          },
-          (e: Error) => finish(e),
-        );
-      });
-      const timer = setTimeout(() => {
-        finish(new Error(`no answer within ${timeoutMs} ms`));
-        req.destroy();
-      }, timeoutMs);
-      req.on("error", (e) => finish(e));
-      req.end(body);
-    });
+  const tls = { ca: conn.ca, cert: conn.cert, key: conn.key, servername: conn.servername };
+  return async (spec) => {
+    const body = JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec });
+    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+    let token: string | undefined;
+    try {
+      token = bearer(conn);
+    } catch (e) {
+      throw new Error(`token file: ${(e as Error).message}`);
+    }
+    if (token) headers.authorization = `Bearer ${token}`;
+    const answer = await httpPost(url, body, { headers, tls, timeoutMs, maxAnswerBytes: MAX_ANSWER_BYTES });
+    return parseStatus(answer.status, answer.text);
+  };
 }

@@ -6,8 +6,7 @@
  * providers, basic auth, insecure-skip-tls-verify) is refused at start-up with the field named,
  * rather than silently calling the cluster in a weaker way.
  */
-import { readFileSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { pathBeside, readTextFile } from "../../runtime/text-files.ts";
 import { parse as parseYaml } from "yaml";
 
 /** How to call the kube-apiserver. */
@@ -27,6 +26,15 @@ export interface SarConnection {
 export class KubeconfigError extends Error {}
 
 type Obj = Record<string, unknown>;
+
+/** Base64 (forgiving: line breaks allowed) to UTF-8 text; undefined when not base64. */
+function decodeBase64Text(v: string): string | undefined {
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(v), (c) => c.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
+}
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function named(list: unknown, name: string, field: string, at: string): Obj {
@@ -47,23 +55,22 @@ function optString(o: Obj, key: string, at: string): string | undefined {
 export function loadKubeconfig(path: string): SarConnection {
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(path, "utf8"), { maxAliasCount: 100 });
+    doc = parseYaml(readTextFile(path), { maxAliasCount: 100 });
   } catch (e) {
     throw new KubeconfigError(`${path}: cannot be read as YAML: ${(e as Error).message}`);
   }
   if (!isObj(doc)) throw new KubeconfigError(`${path}: not a kubeconfig (expected a mapping)`);
-  const base = dirname(path);
   const file = (p: string, at: string): string => {
-    const full = isAbsolute(p) ? p : resolve(base, p);
+    const full = pathBeside(path, p);
     try {
-      return readFileSync(full, "utf8");
+      return readTextFile(full);
     } catch (e) {
       throw new KubeconfigError(`${path}: ${at}: cannot read ${full}: ${(e as Error).message}`);
     }
   };
   const data = (v: string, at: string) => {
-    const out = Buffer.from(v, "base64").toString("utf8");
-    if (!out.includes("-----BEGIN")) throw new KubeconfigError(`${path}: ${at}: not base64 PEM data`);
+    const out = decodeBase64Text(v);
+    if (out === undefined || !out.includes("-----BEGIN")) throw new KubeconfigError(`${path}: ${at}: not base64 PEM data`);
     return out;
   };
   const contexts = Array.isArray(doc.contexts) ? doc.contexts : [];
@@ -109,7 +116,7 @@ export function loadKubeconfig(path: string): SarConnection {
     if (!conn.cert !== !conn.key) throw new KubeconfigError(`${uat}: a client certificate needs its key (and the key its certificate)`);
     conn.token = optString(user, "token", uat);
     const tokenFile = optString(user, "tokenFile", uat);
-    if (tokenFile) conn.tokenFile = isAbsolute(tokenFile) ? tokenFile : resolve(base, tokenFile);
+    if (tokenFile) conn.tokenFile = pathBeside(path, tokenFile);
   }
   return conn;
 }
