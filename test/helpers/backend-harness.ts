@@ -32,15 +32,29 @@ export interface TestBackendOptions {
 export const TEST_STORE = process.env.NETGUARD_TEST_STORE === "postgres" ? "postgres" : "memory";
 
 export async function startTestBackend(o: TestBackendOptions = {}): Promise<Backend> {
-  if (o.persistence || TEST_STORE === "memory") return start(o, o.persistence ?? createMemoryPersistence());
+  if (o.persistence || TEST_STORE === "memory") return closingOnNextTurn(await start(o, o.persistence ?? createMemoryPersistence()));
   const db = await createTestDatabase();
   try {
     const backend = await start(o, await openPostgresPersistence(db.url, { log: () => {} }));
-    return withDrop(backend, db);
+    return closingOnNextTurn(withDrop(backend, db));
   } catch (e) {
     await db.drop().catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * The same backend whose close() starts one event-loop turn later. When an assertion fails in a
+ * background watch consumer, Bun (1.4.4) reports "Unhandled error between tests" and runs the
+ * afterEach hooks from inside that report; a server close started right there never sees its
+ * sockets close nor its grace timer fire, and the run spins until killed instead of naming the
+ * failed test. One turn later the close runs normally
+ * (test/watch-failures/failing-watch-fails-fast.test.ts pins this).
+ */
+function closingOnNextTurn(backend: Backend): Backend {
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= new Promise<void>((r) => setImmediate(r)).then(() => backend.close()));
+  return new Proxy(backend, { get: (t, p, r) => (p === "close" ? close : Reflect.get(t, p, r)) });
 }
 
 /** The same backend whose close() also drops its database. */
