@@ -7,12 +7,12 @@
  * was read (skipped rows included: they are reported, not fatal), 1 when the source cannot be read,
  * 2 for usage and configuration errors. Run it while no backend writes the same store.
  */
-import { readFileSync } from "node:fs";
 import { ConfigError, loadConfig } from "../config/config.ts";
 import { parseDuration } from "../config/duration.ts";
 import { createEngine } from "../backend/engine/engine.ts";
 import { openPersistence } from "../backend/open-persistence.ts";
 import { createPostgresReader, PostgresReadError, redactUrl } from "../runtime/postgres-reader.ts";
+import { readConfigFile } from "../runtime/config-file.ts";
 import { runImport, type ObjectResult } from "./import-run.ts";
 import { createDiscardingPersistence, createPinningPersistence, type IdentityPins } from "./pinning-persistence.ts";
 import { readUpstream } from "./upstream-source.ts";
@@ -50,18 +50,10 @@ function line(r: ObjectResult): string {
   return `${r.outcome} ${r.kind} ${r.namespace}/${r.name}${r.reason ? `: ${r.reason}` : ""}`;
 }
 
-/** Runs the import; resolves to the process exit code. */
-export async function runImportCommand(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+/** Runs the import with the process's environment `env`; resolves to the process exit code. */
+export async function runImportCommand(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const args = parseImportArgs(argv, env);
-  let text: string | undefined;
-  if (args.configPath) {
-    try {
-      text = readFileSync(args.configPath, "utf8");
-    } catch (e) {
-      throw new ConfigError(`config: cannot read ${args.configPath}: ${(e as Error).message}`);
-    }
-  }
-  const cfg = loadConfig(text, env);
+  const cfg = loadConfig(readConfigFile(args.configPath), env);
   const source = redactUrl(args.from);
 
   const reader = await createPostgresReader(args.from, { timeoutMs: args.timeoutMs });

@@ -13,7 +13,7 @@ import { createWatchHub } from "../apiserver/watch/watch-hub.ts";
 import { createApiServerMetrics } from "../apiserver/apiserver-metrics.ts";
 import { createServingTls, type ServingTls } from "../apiserver/serving-tls.ts";
 import { createApiAuthentication, type ApiAuthentication } from "../apiserver/auth/authn-setup.ts";
-import { writeDevKubeconfig, type DevFiles } from "../dev/dev-bootstrap.ts";
+import { writeDevKubeconfig, type DevFiles } from "./dev/dev-bootstrap.ts";
 import { loadBackendClientCredentials } from "./backend-credential-files.ts";
 import { startMetricsListener } from "./metrics-listener.ts";
 

@@ -12,8 +12,8 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Config } from "../config/config.ts";
-import type { DevFiles } from "../dev/dev-bootstrap.ts";
-import { writeDevKubeconfig } from "../dev/dev-bootstrap.ts";
+import type { DevFiles } from "./dev/dev-bootstrap.ts";
+import { writeDevKubeconfig } from "./dev/dev-bootstrap.ts";
 import { runApiServer, type RunningApiServer } from "./api-server-process.ts";
 
 /** What a worker is started with (structured-cloned into the thread). */
