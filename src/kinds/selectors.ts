@@ -158,6 +158,26 @@ export function createObjectFilter(namespace: string, labelSelector: string, fie
   };
 }
 
+/**
+ * Parses one request's namespace and selectors into its filter — the only place list and watch
+ * requests do so (backend List/Watch RPCs, API-server verbs), once per request. Bad syntax throws
+ * what `fail` makes of the message ("labelSelector: ..." / "fieldSelector: ..."), so each side
+ * answers with its own error (a Connect code, a Kubernetes Status) and nothing starts.
+ */
+export function parseRequestFilter(
+  namespace: string,
+  labelSelector: string,
+  fieldSelector: string,
+  fail: (message: string) => Error,
+): ObjectFilter {
+  try {
+    return createObjectFilter(namespace, labelSelector, fieldSelector);
+  } catch (e) {
+    if (e instanceof SelectorError) throw fail(`${e.param}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** Whether an object with these coordinates and labels passes the filter. */
 export function filterAccepts(
   f: ObjectFilter,

@@ -1,15 +1,17 @@
 /**
- * `labelSelector` and `fieldSelector` of list, watch and deletecollection requests. They are
- * parsed here only to reject bad syntax with 400 before anything is started; the filtering itself
- * happens in the backend (lists) or the watch cache (watches).
+ * `labelSelector` and `fieldSelector` of list, watch and deletecollection requests, parsed once
+ * here: bad syntax is a 400 before anything starts. Lists and deletecollection pass the strings on
+ * to the backend, which filters; a watch hands the parsed filter to the watch hub, which does not
+ * parse again.
  */
-import { createObjectFilter, SelectorError } from "../../kinds/selectors.ts";
+import { parseRequestFilter, type ObjectFilter } from "../../kinds/selectors.ts";
 import { statusError } from "../status.ts";
 
-/** The raw selector strings of a request (syntax already checked). */
+/** The selector strings of a request and their parsed filter. */
 export interface Selectors {
   labelSelector: string;
   fieldSelector: string;
+  filter: ObjectFilter;
 }
 
 /** The selectors of the request; `name` (a named watch) adds `metadata.name=<name>`. */
@@ -17,11 +19,6 @@ export function parseSelectors(url: URL, namespace: string, name?: string): Sele
   const labelSelector = url.searchParams.get("labelSelector") ?? "";
   let fieldSelector = url.searchParams.get("fieldSelector") ?? "";
   if (name !== undefined) fieldSelector = fieldSelector.trim() ? `${fieldSelector},metadata.name=${name}` : `metadata.name=${name}`;
-  try {
-    createObjectFilter(namespace, labelSelector, fieldSelector);
-  } catch (e) {
-    if (e instanceof SelectorError) throw statusError.badRequest(`unable to parse requirement: ${e.param}: ${e.message}`);
-    throw e;
-  }
-  return { labelSelector, fieldSelector };
+  const filter = parseRequestFilter(namespace, labelSelector, fieldSelector, (m) => statusError.badRequest(`unable to parse requirement: ${m}`));
+  return { labelSelector, fieldSelector, filter };
 }

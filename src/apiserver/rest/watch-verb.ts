@@ -24,6 +24,7 @@ export function watchParams(ctx: RestContext): WatchRequestParams {
     namespace,
     labelSelector: selectors.labelSelector,
     fieldSelector: selectors.fieldSelector,
+    filter: selectors.filter,
     resourceVersion: options.resourceVersion,
     allowBookmarks: queryFlag(url, "allowWatchBookmarks"),
     sendInitialEvents: options.sendInitialEvents ?? false,

@@ -7,6 +7,7 @@
 import { KINDS } from "../../kinds/kind-table.ts";
 import type { BackendClient } from "../backend-client.ts";
 import { RESOURCE_VERSION_WAIT_MS, tooLargeResourceVersion, waitForResourceVersion } from "../resource-version-wait.ts";
+import { parseRequestFilter } from "../../kinds/selectors.ts";
 import { statusError } from "../status.ts";
 import { createWatchFilter } from "./event-filter.ts";
 import { createKindWatch, type KindWatch } from "./kind-watch.ts";
@@ -89,7 +90,9 @@ export function createWatchHub(o: WatchHubOptions): WatchHubWithStats {
       if (rv !== "" && !RV_PATTERN.test(rv)) {
         throw statusError.badRequest(`resourceVersion: invalid value "${rv}": must be a non-negative integer`);
       }
-      const filter = createWatchFilter(params.namespace, params.labelSelector, params.fieldSelector);
+      const parsed =
+        params.filter ?? parseRequestFilter(params.namespace, params.labelSelector, params.fieldSelector, (m) => statusError.badRequest(m));
+      const filter = createWatchFilter(parsed);
       let kw = kinds.get(params.kind.kind);
       if (!kw) {
         kw = createKindWatch({

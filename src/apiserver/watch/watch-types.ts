@@ -3,6 +3,7 @@
  * machinery (per-kind watch caches fed by one upstream source each).
  */
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
+import type { ObjectFilter } from "../../kinds/selectors.ts";
 import type { IncludeObject } from "../tables.ts";
 
 export type WatchMode = "polling" | "streaming" | "auto";
@@ -13,6 +14,11 @@ export interface WatchRequestParams {
   namespace: string;
   labelSelector: string;
   fieldSelector: string;
+  /**
+   * The namespace and selectors already parsed (the REST layer parses each request once); the hub
+   * parses the strings above only when this is absent.
+   */
+  filter?: ObjectFilter;
   /** "" / "0" → synthetic ADDED for current objects first; N → only events after N. */
   resourceVersion: string;
   allowBookmarks: boolean;

@@ -5,7 +5,7 @@
  */
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import type { KubeObject } from "../../kinds/model.ts";
-import { createObjectFilter, SelectorError } from "../../kinds/selectors.ts";
+import { parseRequestFilter } from "../../kinds/selectors.ts";
 import type { StoredEvent } from "../store/persistence.ts";
 import type { Cursor } from "../event-store/event-store.ts";
 import { visibleType, wakeUp, type ChangeType, type WakeSource } from "../../watch-log/mod.ts";
@@ -48,13 +48,7 @@ function parseRv(s: string | undefined): number | undefined {
  * before yielding anything, and WatchExpiredError after yielding the ERROR item.
  */
 export async function* watchKind(engine: Engine, kind: KindDescriptor, p: WatchParams): AsyncGenerator<WatchItem> {
-  let filter;
-  try {
-    filter = createObjectFilter(p.namespace ?? "", p.labelSelector ?? "", p.fieldSelector ?? "");
-  } catch (e) {
-    if (e instanceof SelectorError) throw new EngineError("BadRequest", `${e.param}: ${e.message}`);
-    throw e;
-  }
+  const filter = parseRequestFilter(p.namespace ?? "", p.labelSelector ?? "", p.fieldSelector ?? "", (m) => new EngineError("BadRequest", m));
   const startRv = parseRv(p.resourceVersion);
   let cursor: Cursor;
   if (startRv === undefined || p.sendInitialEvents) {

@@ -8,7 +8,7 @@ import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@conn
 import { fromProto } from "../../kinds/convert.ts";
 import { KINDS, kindByResourceKind, kindBySyncCase, type KindDescriptor } from "../../kinds/kind-table.ts";
 import type { KubeObject } from "../../kinds/model.ts";
-import { createObjectFilter, SelectorError } from "../../kinds/selectors.ts";
+import { parseRequestFilter } from "../../kinds/selectors.ts";
 import {
   NetguardService,
   SyncOp,
@@ -96,13 +96,7 @@ function listHandler(engine: Engine, kind: KindDescriptor) {
       const limit = req.query?.limit;
       // A negative page size is a client error, not "unlimited" (0 or absent means no limit).
       if (limit !== undefined && limit < 0) throw new EngineError("BadRequest", `query.limit: must not be negative (got ${limit})`);
-      let filter;
-      try {
-        filter = createObjectFilter("", req.query?.labelSelector ?? "", req.query?.fieldSelector ?? "");
-      } catch (e) {
-        if (e instanceof SelectorError) throw new EngineError("BadRequest", `${e.param}: ${e.message}`);
-        throw e;
-      }
+      const filter = parseRequestFilter("", req.query?.labelSelector ?? "", req.query?.fieldSelector ?? "", (m) => new EngineError("BadRequest", m));
       await engine.catchUp();
       const res = engine.list(kind, {
         identifiers: req.identifiers.map((i) => ({ namespace: i.namespace, name: i.name })),

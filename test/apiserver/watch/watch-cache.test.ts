@@ -11,6 +11,7 @@ import { createWatchFilter } from "../../../src/apiserver/watch/event-filter.ts"
 import { createWatchCache, type WatchCache } from "../../../src/apiserver/watch/watch-cache.ts";
 import { createKindWatchStats } from "../../../src/apiserver/watch/watch-stats.ts";
 import { kindByName } from "../../../src/kinds/kind-table.ts";
+import { createObjectFilter } from "../../../src/kinds/selectors.ts";
 import { API_VERSION, type KubeObject } from "../../../src/kinds/model.ts";
 
 const kind = kindByName("Service")!;
@@ -176,7 +177,7 @@ describe("encoding", () => {
 
 describe("selectors", () => {
   test("label selectors see objects enter as ADDED and leave as DELETED", () => {
-    const f = createWatchFilter("", "tier=web", "");
+    const f = createWatchFilter(createObjectFilter("", "tier=web", ""));
     const mod = (labels: Record<string, string> | undefined, prevLabels: Record<string, string> | undefined): CacheEvent => ({
       type: "MODIFIED",
       rv: 2,
@@ -189,9 +190,9 @@ describe("selectors", () => {
     expect(f.typeFor(mod({ tier: "web" }, { tier: "web" }))).toBe("MODIFIED");
     expect(f.typeFor(mod({ tier: "db" }, { tier: "web" }))).toBe("DELETED");
     expect(f.typeFor(mod({ tier: "db" }, undefined))).toBeUndefined();
-    const ns = createWatchFilter("other", "", "metadata.name=a");
+    const ns = createWatchFilter(createObjectFilter("other", "", "metadata.name=a"));
     expect(ns.accepts(svc("a", 1))).toBe(false);
-    expect(createWatchFilter("shop", "", "metadata.name=a").accepts(svc("a", 1))).toBe(true);
+    expect(createWatchFilter(createObjectFilter("shop", "", "metadata.name=a")).accepts(svc("a", 1))).toBe(true);
   });
 });
 
