@@ -1,8 +1,8 @@
 /** The synchronous SHA-256 and the generated-rule names built on it. */
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { sha256Hex } from "../../src/backend/derive/sha256.ts";
-import { generatedRuleName, generatedRuleNamespace, isGeneratedRuleName } from "../../src/backend/derive/generated-rule-name.ts";
+import { sha256Hex } from "../../src/domain/sha256.ts";
+import { generatedRuleName, generatedRuleNamespace, isGeneratedRuleName } from "../../src/kinds/ieagag-rule/generated-rule-name.ts";
 
 describe("sha256", () => {
   test("FIPS 180-4 test vectors", () => {

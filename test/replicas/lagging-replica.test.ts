@@ -6,7 +6,7 @@
  */
 import { afterAll, expect, test } from "bun:test";
 import { createEngine, type Engine } from "../../src/backend/engine/engine.ts";
-import { EngineError } from "../../src/backend/engine/engine-error.ts";
+import { EngineError } from "../../src/domain/engine-error.ts";
 import { KINDS, kindByName } from "../../src/kinds/kind-table.ts";
 import type { Persistence, SharedLog } from "../../src/backend/store/persistence.ts";
 import { openPostgresPersistence } from "../../src/backend/store/postgres-persistence.ts";

@@ -5,7 +5,7 @@
  */
 import { afterAll, expect, test } from "bun:test";
 import type { Engine } from "../../src/backend/engine/engine.ts";
-import { EngineError } from "../../src/backend/engine/engine-error.ts";
+import { EngineError } from "../../src/domain/engine-error.ts";
 import { kindByName } from "../../src/kinds/kind-table.ts";
 import { openPostgres } from "../../src/runtime/postgres-driver.ts";
 import { sample } from "../helpers/fixtures.ts";

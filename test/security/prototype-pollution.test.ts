@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { enumOf } from "../../src/kinds/codecs.ts";
 import { getPath, setPath } from "../../src/kinds/model.ts";
-import { readPath } from "../../src/kinds/validation/json-access.ts";
+import { readPath } from "../../src/domain/json-access.ts";
 import { collection, objectPath, seedFixtures, startRestStack, type RestStack } from "../apiserver/rest/rest-harness.ts";
 import { expectPrototypesClean, prototypeSnapshot } from "./prototype-guard.ts";
 

@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { KINDS } from "../../src/kinds/kind-table.ts";
 import { setPath } from "../../src/kinds/model.ts";
 import { validateWrite } from "../../src/kinds/validation/index.ts";
-import { refsAt } from "../../src/kinds/validation/references.ts";
+import { refsAt } from "../../src/domain/references.ts";
 import { allFixtures, fixtureState } from "./fixtures.ts";
 
 const sampleOf = (kind: string) => allFixtures.find((f) => f.kind === kind && (kind !== "Service" || f.spec?.addressGroups));

@@ -6,7 +6,7 @@ import { kindByName, type KindDescriptor } from "../../src/kinds/kind-table.ts";
 import { API_VERSION, objectKey, type KubeObject } from "../../src/kinds/model.ts";
 import type { FieldViolation } from "../../src/kinds/violations.ts";
 import { validateObject, validateWrite } from "../../src/kinds/validation/index.ts";
-import type { StateView } from "../../src/kinds/validation/state-view.ts";
+import type { StateView } from "../../src/domain/state-view.ts";
 
 /** A StateView backed by a Map keyed "Kind namespace/name". */
 export class MemoryState implements StateView {

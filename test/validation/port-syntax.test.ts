@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { findOverlap, findSelfOverlap, formatRange, parsePortList, rangesOverlap } from "../../src/kinds/validation/port-syntax.ts";
+import { findOverlap, findSelfOverlap, formatRange, parsePortList, rangesOverlap } from "../../src/domain/port-syntax.ts";
 
 describe("port syntax", () => {
   test("parses a single port, a range and a comma list into inclusive ranges", () => {

@@ -3,44 +3,17 @@
  * derived membership records. Published as components so `kubectl explain` names the type of a
  * field and so each type is described once.
  */
-import { MAX_DESCRIPTION, MAX_PORT_DESCRIPTION, PROTOCOLS } from "../../kinds/validation/domain-values.ts";
+import { MAX_DESCRIPTION, MAX_PORT_DESCRIPTION, PROTOCOLS } from "../../domain/mod.ts";
 import { API_VERSION } from "../../kinds/model.ts";
+import { blockNames } from "../../kinds/openapi/block-names.ts";
 import { metaNames } from "./meta-schemas.ts";
-import { enumOf, int32, listOf, object, ref, refWithDescription, str, type Schema } from "./schema-types.ts";
-
-const NG = "io.sgroups.netguard.v1beta1";
-
-/** Component name of a netguard type ("io.sgroups.netguard.v1beta1.<Type>"). */
-export function netguardName(type: string): string {
-  return `${NG}.${type}`;
-}
-
-/** Component names of the shared netguard types. */
-export const blockNames = {
-  objectReference: netguardName("ObjectReference"),
-  namespacedObjectReference: netguardName("NamespacedObjectReference"),
-  addressGroupReference: netguardName("AddressGroupReference"),
-  ingressPort: netguardName("IngressPort"),
-  portConfig: netguardName("PortConfig"),
-  protocolPorts: netguardName("ProtocolPorts"),
-  servicePortsRef: netguardName("ServicePortsRef"),
-  accessPortsSpec: netguardName("AccessPortsSpec"),
-  portSpec: netguardName("PortSpec"),
-  portRange: netguardName("PortRange"),
-  networkItem: netguardName("NetworkItem"),
-  hostReference: netguardName("HostReference"),
-} as const;
+import { enumOf, int32, listOf, object, ref, refWithDescription, str, type Schema } from "../../kinds/openapi/schema-types.ts";
 
 const apiVersionField = str(`API version of the referent; netguard objects use "${API_VERSION}".`);
 const portString = str('Port, range or comma list: "80", "8080-9090", "80,443,8000-8010". Values 0-65535, start <= end, at most 32 characters.', {
   maxLength: 32,
 });
 const portNumber = int32("Port number, 1-65535.", { minimum: 1, maximum: 65535 });
-
-/** A reference whose description names what it must point at. */
-export function namespacedRefTo(kind: string, description: string): Schema {
-  return refWithDescription(blockNames.namespacedObjectReference, `${description} Must reference a ${kind} (kind: ${kind}).`);
-}
 
 /** The shared netguard component schemas, by component name. */
 export const BUILDING_BLOCK_SCHEMAS: Record<string, Schema> = {

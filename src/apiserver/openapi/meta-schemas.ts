@@ -4,7 +4,7 @@
  * recognise them, and walked by field validation: a manifest straight from `kubectl get -o yaml`
  * (ownerReferences, finalizers, managedFields ...) must not be reported as carrying unknown fields.
  */
-import { bool, int32, int64, listOf, object, ref, refWithDescription, str, stringMap, type Schema } from "./schema-types.ts";
+import { bool, int32, int64, listOf, object, ref, refWithDescription, str, stringMap, type Schema } from "../../kinds/openapi/schema-types.ts";
 
 const META = "io.k8s.apimachinery.pkg.apis.meta.v1";
 

@@ -11,7 +11,7 @@ import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import { API_VERSION, GROUP, VERSION } from "../../kinds/model.ts";
 import { metaNames } from "./meta-schemas.ts";
 import { kindSchemaName, listSchemaName } from "./schema-components.ts";
-import { ref, type Schema } from "./schema-types.ts";
+import { ref, type Schema } from "../../kinds/openapi/schema-types.ts";
 
 /** Patch content types the server accepts (and the only ones it advertises). */
 export const PATCH_CONTENT_TYPES = ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"] as const;

@@ -1,14 +1,14 @@
 /**
  * All component schemas of the group-version document: the Kubernetes meta types, the shared
  * netguard types, and for each kind `<Kind>`, `<Kind>Spec`, `<Kind>Status` and `<Kind>List`, built
- * from the kind table and `KIND_SCHEMAS`. Built once; the same map serves OpenAPI and validation.
+ * from the kind descriptors (their `openapi` parts). Built once; the same map serves OpenAPI and validation.
  */
 import { KINDS, type KindDescriptor } from "../../kinds/kind-table.ts";
 import { API_VERSION, GROUP, VERSION } from "../../kinds/model.ts";
-import { BUILDING_BLOCK_SCHEMAS, netguardName } from "./building-block-schemas.ts";
-import { KIND_SCHEMAS } from "./kind-schemas.ts";
+import { netguardName } from "../../kinds/openapi/block-names.ts";
+import { BUILDING_BLOCK_SCHEMAS } from "./building-block-schemas.ts";
 import { META_SCHEMAS, metaNames } from "./meta-schemas.ts";
-import { int64, listOf, object, ref, refWithDescription, str, type Schema } from "./schema-types.ts";
+import { int64, listOf, object, ref, refWithDescription, str, type Schema } from "../../kinds/openapi/schema-types.ts";
 
 /** Component name of a kind's object schema. */
 export function kindSchemaName(kind: KindDescriptor): string {
@@ -37,8 +37,7 @@ function statusSchema(kind: KindDescriptor, extra: Record<string, Schema>): Sche
 }
 
 function kindComponents(kind: KindDescriptor): Record<string, Schema> {
-  const parts = KIND_SCHEMAS[kind.kind];
-  if (!parts) throw new Error(`no OpenAPI schema for kind ${kind.kind}`);
+  const parts = kind.openapi;
   const specName = netguardName(`${kind.kind}Spec`);
   const statusName = netguardName(`${kind.kind}Status`);
   const objectSchema: Schema = {

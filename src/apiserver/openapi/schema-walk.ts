@@ -6,7 +6,7 @@
  */
 import type { FieldViolation } from "../../kinds/violations.ts";
 import { componentSchemas } from "./schema-components.ts";
-import { COMPONENTS_PREFIX, type Schema } from "./schema-types.ts";
+import { COMPONENTS_PREFIX, type Schema } from "../../kinds/openapi/schema-types.ts";
 
 /** A schema with `$ref` and `allOf` resolved into one set of keywords. */
 function resolve(s: Schema, schemas: Record<string, Schema>, depth = 0): Schema {

@@ -2,130 +2,90 @@
  * Which derived results a batch of changes can affect — the incremental part of the derive step.
  * Only these targets are recomputed and compared; everything else is left alone. `deriveAll`
  * (derive-all.ts) recomputes every target from scratch, and the property tests check that both
- * agree after every step, which is what keeps this dependency list honest.
+ * agree after every step, which is what keeps the kinds' dependency hooks honest.
  *
- * Dependencies (input → derived):
- * - Service spec.addressGroups / ports → its aggregated groups, the port mappings of its old and new
- *   groups, and every RuleS2S that names it (readiness, refs, generated rules);
- * - AddressGroupBinding → the aggregated groups of its old/new Service (and that Service's rules),
- *   the port mappings of its old/new group;
- * - AddressGroup created/deleted → its port mapping; on delete, every IEAgAgRule naming it (cascade);
- * - RuleS2S → its own status and every generated rule it contributed to before or contributes to now;
- * - any create/delete → the Ready condition of objects whose kind-table refs point at it;
- * - any write → the written object's own derived fields.
+ * Generic rules, for every kind:
+ * - any write → the written object's own derived fields;
+ * - any create/delete → the objects whose refs point at it (their Ready condition), each "affected"
+ *   through its kind's `onAffected` hook; a delete also cascades to referrers of kinds marked
+ *   `cascadeDelete`;
+ * - an update that changes none of the kind's `derive.inputs` affects only itself;
+ * - otherwise the kind's `derive.affects` hook names what else the change touches
+ *   (src/kinds/<kind>/*-derive.ts).
  */
-import { KINDS } from "../../kinds/kind-table.ts";
-import { jsonEqual, type KubeObject } from "../../kinds/model.ts";
-import { bindingMembership, specMemberships } from "../../kinds/validation/address-group-membership.ts";
-import { readPath } from "../../kinds/validation/json-access.ts";
-import { splitKey } from "../../kinds/validation/object-key.ts";
-import type { StateView } from "../../kinds/validation/state-view.ts";
-import type { DeriveContext } from "./derive-context.ts";
-import { analyzeRule } from "./rule-combinations.ts";
-import { storedRuleRefs } from "./rule-refs.ts";
+import { type DeriveContext, readPath, type StateView } from "../../domain/mod.ts";
+import { keyOf } from "../../kinds/derive-helpers.ts";
+import type { Change, TargetSink } from "../../kinds/kind-derive.ts";
+import { KINDS, kindByName } from "../../kinds/kind-table.ts";
+import { jsonEqual } from "../../kinds/model.ts";
 
-export { storedRuleRefs };
+export type { Change };
 
-/** One changed object: its committed version and its version after the batch (undefined: absent). */
-export interface Change {
-  kind: string;
-  key: string;
-  before?: KubeObject;
-  after?: KubeObject;
-}
+/** kind → keys. */
+export type KeysByKind = Map<string, Set<string>>;
 
 export interface Targets {
   /** kind → keys of existing objects whose own derived fields to recompute. */
-  own: Map<string, Set<string>>;
-  /** AddressGroup keys whose port mapping to recompute (create, update or delete). */
-  mappings: Set<string>;
-  /** IEAgAgRule keys of generated rules to recompute (create, update or delete). */
-  generated: Set<string>;
-  /** Deleted AddressGroup keys: IEAgAgRules naming them are deleted. */
-  cascade: Set<string>;
+  own: KeysByKind;
+  /** kind → keys of server-managed objects to recompute (create, update or delete). */
+  managed: KeysByKind;
+  /** kind → keys of deleted objects: their referrers of `cascadeDelete` kinds are deleted. */
+  cascade: KeysByKind;
 }
+
+const byKind = (): KeysByKind => new Map(KINDS.map((k) => [k.kind, new Set<string>()]));
 
 export function emptyTargets(): Targets {
-  return { own: new Map(KINDS.map((k) => [k.kind, new Set<string>()])), mappings: new Set(), generated: new Set(), cascade: new Set() };
+  return { own: byKind(), managed: byKind(), cascade: byKind() };
 }
 
-const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+/** Adds `key` under `kind` (kinds outside the table are ignored). */
+export function addKey(m: KeysByKind, kind: string, key: string): void {
+  m.get(kind)?.add(key);
+}
 
-/**
- * The fields of each kind that other derived results depend on (besides existence). An update
- * that changes none of them — a relabel, an annotation, a status write — is not propagated.
- * Kinds without an entry influence others only by existing.
- */
-const INPUTS: Readonly<Record<string, readonly (readonly string[])[]>> = {
-  Service: [["spec", "ingressPorts"], ["spec", "addressGroups"]],
-  AddressGroupBinding: [["spec", "serviceRef"], ["spec", "addressGroupRef"]],
-  RuleS2S: [["spec"]],
-  AddressGroup: [],
-  AddressGroupPortMapping: [],
-  ServiceAlias: [],
-  AddressGroupBindingPolicy: [],
-  IEAgAgRule: [],
-};
+/** Kinds that some `cascadeDelete` kind references: deleting one of their objects cascades. */
+let cascadingTargets: Set<string> | undefined;
+function cascades(kind: string): boolean {
+  cascadingTargets ??= new Set(KINDS.filter((k) => k.derive.cascadeDelete).flatMap((k) => k.refs.map((r) => r.kind)));
+  return cascadingTargets.has(kind);
+}
+
+function inputsChanged(c: Change): boolean {
+  const inputs = kindByName(c.kind)?.derive.inputs ?? [];
+  return inputs.some((path) => !jsonEqual(readPath(c.before, path), readPath(c.after, path)));
+}
 
 export function affectedTargets(changes: readonly Change[], ctx: DeriveContext, committed: StateView): Targets {
   const t = emptyTargets();
-  const own = (kind: string, key: string) => {
-    if (ctx.get(kind, key)) t.own.get(kind)!.add(key);
-  };
-  const seenRules = new Set<string>();
-  const ruleAffected = (ruleKey: string) => {
-    if (seenRules.has(ruleKey)) return;
-    seenRules.add(ruleKey);
-    own("RuleS2S", ruleKey);
-    const current = ctx.get("RuleS2S", ruleKey);
-    const id = splitKey(ruleKey);
-    const old = id && committed.get("RuleS2S", id.namespace, id.name);
-    for (const k of [...storedRuleRefs(old), ...storedRuleRefs(current)]) t.generated.add(k);
-    if (current) for (const c of analyzeRule(ctx, current).contributions) t.generated.add(`${c.namespace}/${c.name}`);
-  };
-  const groupsOfServiceChanged = (serviceKey: string) => {
-    own("Service", serviceKey);
-    for (const rule of ctx.rulesOfService(serviceKey)) ruleAffected(keyOf(rule));
+  const seen = new Set<string>();
+  const sink: TargetSink = {
+    ctx,
+    committed,
+    own(kind, key) {
+      if (ctx.get(kind, key)) addKey(t.own, kind, key);
+    },
+    affected(kind, key) {
+      const id = `${kind} ${key}`;
+      if (seen.has(id)) return;
+      seen.add(id);
+      sink.own(kind, key);
+      kindByName(kind)?.derive.onAffected?.(key, sink);
+    },
+    managed(kind, key) {
+      addKey(t.managed, kind, key);
+    },
   };
 
   for (const c of changes) {
-    if (c.after) own(c.kind, c.key);
+    if (c.after) sink.own(c.kind, c.key);
     if (!c.before !== !c.after) {
-      for (const [kind, obj] of ctx.referrers(c.kind, c.key)) {
-        if (kind === "RuleS2S") ruleAffected(keyOf(obj));
-        else own(kind, keyOf(obj));
-      }
+      for (const [kind, obj] of ctx.referrers(c.kind, c.key)) sink.affected(kind, keyOf(obj));
+      if (!c.after && cascades(c.kind)) addKey(t.cascade, c.kind, c.key);
     }
     // an update that leaves the inputs alone (labels, annotations, status) affects only itself
-    if (c.before && c.after && !INPUTS[c.kind]?.some((path) => !jsonEqual(readPath(c.before, path), readPath(c.after, path)))) continue;
-    switch (c.kind) {
-      case "Service": {
-        for (const v of [c.before, c.after]) for (const m of specMemberships(v)) t.mappings.add(m.agKey);
-        for (const g of ctx.groupsOfService(c.key)) t.mappings.add(`${g.namespace}/${g.name}`);
-        groupsOfServiceChanged(c.key);
-        break;
-      }
-      case "AddressGroup":
-        t.mappings.add(c.key);
-        if (!c.after) t.cascade.add(c.key);
-        break;
-      case "AddressGroupBinding":
-        for (const v of [c.before, c.after]) {
-          const m = v && bindingMembership(v);
-          if (!m) continue;
-          t.mappings.add(m.agKey);
-          groupsOfServiceChanged(m.serviceKey);
-        }
-        break;
-      case "RuleS2S":
-        ruleAffected(c.key);
-        break;
-      case "AddressGroupPortMapping":
-        t.mappings.add(c.key);
-        break;
-      default:
-        break;
-    }
+    if (c.before && c.after && !inputsChanged(c)) continue;
+    kindByName(c.kind)?.derive.affects?.(c, sink);
   }
   return t;
 }

@@ -10,7 +10,7 @@
  */
 import { KINDS } from "../../kinds/kind-table.ts";
 import { objectKey, type KubeObject } from "../../kinds/model.ts";
-import type { StateView } from "../../kinds/validation/state-view.ts";
+import type { StateView } from "../../domain/mod.ts";
 import { createDeriveStep } from "./derive-step.ts";
 
 /** kind → "namespace/name" → object. */

@@ -14,15 +14,14 @@
  * client may update or delete a generated IEAgAgRule: the change stands until the next change of
  * that rule's inputs (a RuleS2S, its Services' ports or groups, a binding), which regenerates it.
  */
-import { KINDS, kindByName, type KindDescriptor } from "../../kinds/kind-table.ts";
-import { cloneJson, jsonEqual, type KubeObject } from "../../kinds/model.ts";
+import { cmp, type DeriveContext, refKey, refsAt, splitKey, type StateView } from "../../domain/mod.ts";
 import { formatTime } from "../../kinds/convert.ts";
-import { splitKey } from "../../kinds/validation/object-key.ts";
-import type { StateView } from "../../kinds/validation/state-view.ts";
-import { affectedTargets, emptyTargets, storedRuleRefs, type Change, type Targets } from "./affected-targets.ts";
-import { cmp, createDeriveContext, type DeriveContext } from "./derive-context.ts";
+import { keyOf } from "../../kinds/derive-helpers.ts";
+import { KINDS, kindByName, type KindDescriptor } from "../../kinds/kind-table.ts";
+import { API_VERSION, cloneJson, jsonEqual, type KubeObject } from "../../kinds/model.ts";
+import { addKey, affectedTargets, emptyTargets, type Change, type Targets } from "./affected-targets.ts";
+import { createDeriveContext } from "./create-derive-context.ts";
 import { applyDerivedFields } from "./derived-fields.ts";
-import { allGeneratedRuleKeys, GENERATED_LABEL, GENERATED_LABEL_VALUE, generatedRuleDraft, generatedRuleSpec, isGeneratedRule } from "./generated-rules.ts";
 import { stateWithObject } from "./state-with-object.ts";
 
 export type DerivedChangeType = "ADDED" | "MODIFIED" | "DELETED";
@@ -50,8 +49,6 @@ export interface DeriveStep {
   reconcile(sink: DeriveSink): void;
 }
 
-const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
-
 function getByKey(state: StateView, kind: string, key: string): KubeObject | undefined {
   const id = splitKey(key);
   return id ? state.get(kind, id.namespace, id.name) : undefined;
@@ -67,7 +64,7 @@ function unchanged(a: KubeObject, b: KubeObject): boolean {
 function newObject(kind: string, key: string, sink: DeriveSink): KubeObject {
   const id = splitKey(key)!;
   return {
-    apiVersion: "netguard.sgroups.io/v1beta1",
+    apiVersion: API_VERSION,
     kind,
     metadata: { name: id.name, namespace: id.namespace, uid: sink.newUid(), generation: 1, creationTimestamp: formatTime(sink.now) },
     spec: {},
@@ -85,73 +82,63 @@ function remove(sink: DeriveSink, kind: KindDescriptor, current: KubeObject): vo
 }
 
 function applyTargets(t: Targets, ctx: DeriveContext, sink: DeriveSink): void {
-  const IEAgAgRule = kindByName("IEAgAgRule")!;
-  const Mapping = kindByName("AddressGroupPortMapping")!;
-  // cascade: an AddressGroup's delete takes every IEAgAgRule naming it (upstream: FK ON DELETE CASCADE)
+  // cascade first: a deleted object takes its referrers of `cascadeDelete` kinds (e.g. an
+  // AddressGroup its IEAgAgRules; upstream: FK ON DELETE CASCADE)
   const cascaded = new Set<string>();
-  for (const ag of [...t.cascade].sort(cmp)) {
-    for (const [kind, obj] of ctx.referrers("AddressGroup", ag)) {
-      if (kind !== "IEAgAgRule" || cascaded.has(keyOf(obj))) continue;
-      const current = getByKey(sink.state, kind, keyOf(obj));
-      if (!current) continue;
-      cascaded.add(keyOf(obj));
-      remove(sink, IEAgAgRule, current);
+  for (const target of KINDS) {
+    for (const deleted of [...(t.cascade.get(target.kind) ?? [])].sort(cmp)) {
+      for (const [kind, obj] of ctx.referrers(target.kind, deleted)) {
+        const descriptor = kindByName(kind);
+        const id = `${kind} ${keyOf(obj)}`;
+        if (!descriptor?.derive.cascadeDelete || cascaded.has(id)) continue;
+        const current = getByKey(sink.state, kind, keyOf(obj));
+        if (!current) continue;
+        cascaded.add(id);
+        remove(sink, descriptor, current);
+      }
     }
   }
 
   for (const kind of KINDS) {
-    const keys = new Set(t.own.get(kind.kind));
-    if (kind === Mapping) for (const k of t.mappings) keys.add(k);
-    if (kind === IEAgAgRule) for (const k of t.generated) keys.add(k);
+    const managed = t.managed.get(kind.kind) ?? new Set<string>();
+    const keys = new Set([...(t.own.get(kind.kind) ?? []), ...managed]);
     for (const key of [...keys].sort(cmp)) {
       const current = getByKey(sink.state, kind.kind, key);
-      if (kind === Mapping && t.mappings.has(key)) deriveMapping(key, current, ctx, sink);
-      else if (kind === IEAgAgRule && t.generated.has(key) && !cascaded.has(key)) deriveGeneratedRule(key, current, ctx, sink);
-      else if (current) put(sink, kind, current, applyDerivedFields(kind, cloneJson(current), ctx, current, sink.now));
+      if (managed.has(key)) {
+        if (!cascaded.has(`${kind.kind} ${key}`)) deriveManaged(kind, key, current, ctx, sink);
+      } else if (current) put(sink, kind, current, applyDerivedFields(kind, cloneJson(current), ctx, current, sink.now));
     }
   }
 }
 
-/** The port mapping exists exactly while its AddressGroup does. */
-function deriveMapping(key: string, current: KubeObject | undefined, ctx: DeriveContext, sink: DeriveSink): void {
-  const kind = kindByName("AddressGroupPortMapping")!;
-  if (!ctx.get("AddressGroup", key)) {
+/** A server-managed object: created, updated or deleted to match what its kind says it should be. */
+function deriveManaged(kind: KindDescriptor, key: string, current: KubeObject | undefined, ctx: DeriveContext, sink: DeriveSink): void {
+  const desired = kind.derive.managed?.desired(key, ctx);
+  if (!desired) {
     if (current) remove(sink, kind, current);
     return;
   }
   const next = current ? cloneJson(current) : newObject(kind.kind, key, sink);
-  put(sink, kind, current, applyDerivedFields(kind, next, ctx, current, sink.now));
-}
-
-/** A generated rule exists while some Ready RuleS2S contributes to its combination. */
-function deriveGeneratedRule(key: string, current: KubeObject | undefined, ctx: DeriveContext, sink: DeriveSink): void {
-  const kind = kindByName("IEAgAgRule")!;
-  const draft = generatedRuleDraft(ctx, key);
-  if (!draft) {
-    if (current) remove(sink, kind, current);
-    return;
-  }
-  const next = current ? cloneJson(current) : newObject(kind.kind, key, sink);
-  const spec = generatedRuleSpec(draft);
-  if (current && !jsonEqual(current.spec ?? {}, spec)) next.metadata.generation = (current.metadata.generation ?? 1) + 1;
-  next.spec = spec;
-  next.metadata.labels = { ...(next.metadata.labels ?? {}), [GENERATED_LABEL]: GENERATED_LABEL_VALUE };
+  desired.shape(next, current);
   put(sink, kind, current, applyDerivedFields(kind, next, ctx, current, sink.now));
 }
 
 /** Every target of a state: what `reconcile` and `deriveAll` recompute. */
 function allTargets(ctx: DeriveContext): Targets {
   const t = emptyTargets();
-  for (const kind of KINDS) for (const o of ctx.state.list(kind.kind)) t.own.get(kind.kind)!.add(keyOf(o));
-  for (const ag of ctx.state.list("AddressGroup")) t.mappings.add(keyOf(ag));
-  for (const m of ctx.state.list("AddressGroupPortMapping")) t.mappings.add(keyOf(m));
-  for (const k of allGeneratedRuleKeys(ctx)) t.generated.add(k);
-  for (const r of ctx.state.list("RuleS2S")) for (const k of storedRuleRefs(r)) t.generated.add(k);
-  for (const r of ctx.state.list("IEAgAgRule")) {
-    if (isGeneratedRule(r)) t.generated.add(keyOf(r));
-    for (const path of ["addressGroupLocal", "addressGroup"]) {
-      const ref = (r.spec?.[path] ?? {}) as { name?: string; namespace?: string };
-      if (ref.name && ref.namespace && !ctx.state.get("AddressGroup", ref.namespace, ref.name)) t.cascade.add(`${ref.namespace}/${ref.name}`);
+  for (const kind of KINDS) {
+    for (const o of ctx.state.list(kind.kind)) addKey(t.own, kind.kind, keyOf(o));
+    const managed = kind.derive.managed;
+    if (managed) for (const k of managed.allKeys(ctx)) addKey(t.managed, kind.kind, k);
+    if (!kind.derive.cascadeDelete) continue;
+    // objects whose referenced object is gone are deleted with it
+    for (const o of ctx.state.list(kind.kind)) {
+      for (const ref of kind.refs) {
+        for (const located of refsAt(o, ref)) {
+          const k = refKey(located.value);
+          if (k && !ctx.get(ref.kind, k)) addKey(t.cascade, ref.kind, k);
+        }
+      }
     }
   }
   return t;

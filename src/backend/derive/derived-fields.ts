@@ -1,61 +1,15 @@
 /**
- * The server-written fields of each kind, as data: which derived fields a kind has, what makes an
- * object of it not Ready, and whether it reports `Synced` (kinds whose changes drive other derived
- * objects). `applyDerivedFields` is used both when a client writes an object (so the written
- * version already carries its derived fields, in the same event) and when a later change in the
- * same transaction makes them stale (a separate event with its own resourceVersion).
+ * The server-written fields of an object: its kind's derived fields and readiness (the `derive`
+ * hooks of its descriptor, src/kinds/<kind>/descriptor.ts), the managed conditions and
+ * `status.observedGeneration`. `applyDerivedFields` is used both when a client writes an object (so
+ * the written version already carries its derived fields, in the same event) and when a later
+ * change in the same transaction makes them stale (a separate event with its own resourceVersion).
  */
+import { type DeriveContext, refKey, refsAt } from "../../domain/mod.ts";
+import { statusOf } from "../../kinds/derive-helpers.ts";
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
-import { API_VERSION, type Condition, type KubeObject } from "../../kinds/model.ts";
-import { refKey, refsAt } from "../../kinds/validation/references.ts";
-import { accessPortsOf } from "./access-ports.ts";
-import { aggregatedAddressGroups } from "./aggregated-address-groups.ts";
+import type { Condition, KubeObject } from "../../kinds/model.ts";
 import { managedConditions, stampConditions } from "./conditions.ts";
-import { cmp, type DeriveContext } from "./derive-context.ts";
-import { analyzeRule } from "./rule-combinations.ts";
-
-interface KindDerivation {
-  /** Sets the kind's derived fields (absent when empty, the canonical form). */
-  fields?(obj: KubeObject, key: string, ctx: DeriveContext): void;
-  /** Why an object is not Ready; replaces the generic "referenced object not found" check. */
-  notReady?(obj: KubeObject, key: string, ctx: DeriveContext): string[];
-  synced?: boolean;
-}
-
-function setOrDelete(target: Record<string, unknown>, field: string, value: unknown): void {
-  if (value === undefined) delete target[field];
-  else target[field] = value;
-}
-
-const status = (obj: KubeObject): Record<string, unknown> => (obj.status ??= {});
-
-const DERIVATIONS: Readonly<Record<string, KindDerivation>> = {
-  Service: {
-    fields: (obj, key, ctx) => setOrDelete(obj, "xAggregatedAddressGroups", aggregatedAddressGroups(ctx, key)),
-    synced: true,
-  },
-  AddressGroup: {
-    fields: (obj, key) => void (status(obj).addressGroupName = key),
-    synced: true,
-  },
-  AddressGroupBinding: { synced: true },
-  AddressGroupPortMapping: {
-    fields: (obj, key, ctx) => setOrDelete(obj, "accessPorts", accessPortsOf(ctx, key)),
-    notReady: (_obj, key, ctx) => (ctx.get("AddressGroup", key) ? [] : [`AddressGroup ${key} not found`]),
-  },
-  RuleS2S: {
-    fields: (obj, _key, ctx) => {
-      const names = new Map<string, { apiVersion: string; kind: string; name: string; namespace: string }>();
-      for (const c of analyzeRule(ctx, obj).contributions) {
-        names.set(`${c.namespace}/${c.name}`, { apiVersion: API_VERSION, kind: "IEAgAgRule", name: c.name, namespace: c.namespace });
-      }
-      const refs = [...names.entries()].sort(([a], [b]) => cmp(a, b)).map(([, r]) => r);
-      setOrDelete(status(obj), "ieAgAgRuleRefs", refs.length ? refs : undefined);
-    },
-    notReady: (obj, _key, ctx) => analyzeRule(ctx, obj).problems,
-    synced: true,
-  },
-};
 
 /** Generic readiness: every object the kind table says this kind references exists. */
 function missingReferences(kind: KindDescriptor, obj: KubeObject, ctx: DeriveContext): string[] {
@@ -76,13 +30,13 @@ function missingReferences(kind: KindDescriptor, obj: KubeObject, ctx: DeriveCon
  */
 export function applyDerivedFields(kind: KindDescriptor, obj: KubeObject, ctx: DeriveContext, previous: KubeObject | undefined, now: Date): KubeObject {
   const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
-  const d = DERIVATIONS[kind.kind] ?? {};
+  const d = kind.derive;
   d.fields?.(obj, key, ctx);
   const notReady = d.notReady ? d.notReady(obj, key, ctx) : missingReferences(kind, obj, ctx);
   const generation = obj.metadata.generation ?? 1;
   const own = (obj.status?.conditions as Condition[] | undefined) ?? [];
   const prevConditions = previous?.status?.conditions as Condition[] | undefined;
-  const s = status(obj);
+  const s = statusOf(obj);
   s.conditions = stampConditions(managedConditions(kind.kind, notReady, d.synced === true), generation, prevConditions, own, now);
   s.observedGeneration = generation;
   return obj;

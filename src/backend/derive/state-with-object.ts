@@ -5,8 +5,7 @@
  * come from its *new* `spec.addressGroups`.
  */
 import type { KubeObject } from "../../kinds/model.ts";
-import { findBy } from "../../kinds/validation/state-lookup.ts";
-import type { StateView } from "../../kinds/validation/state-view.ts";
+import { findBy, type StateView } from "../../domain/mod.ts";
 
 export function stateWithObject(base: StateView, kind: string, obj: KubeObject): StateView {
   const { namespace, name } = obj.metadata;

@@ -32,7 +32,7 @@ import { deleteBlockers, deleteRefusals, validateObject, validateWrite } from ".
 import { finalizersOf } from "../../kinds/finalizers.ts";
 import { createEventStore, type Cursor, type EventStore } from "../event-store/event-store.ts";
 import type { Persistence, RetentionPolicy, SharedLog, StoredEvent } from "../store/persistence.ts";
-import { EngineError, invalid } from "./engine-error.ts";
+import { EngineError, invalid } from "../../domain/mod.ts";
 import { createObjectIndex, createOverlay, type ObjectIndex, type Overlay } from "./object-index.ts";
 import { generateSuffix, prepareCreate, prepareStatus, prepareUpdate, sameObject } from "./object-metadata.ts";
 import type { Change } from "../derive/affected-targets.ts";

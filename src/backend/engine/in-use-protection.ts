@@ -20,7 +20,7 @@ import { formatTime } from "../../kinds/convert.ts";
 import { cloneJson, type KubeObject } from "../../kinds/model.ts";
 import { inUseBy } from "../../kinds/validation/index.ts";
 import type { ChangeType } from "../../watch-log/mod.ts";
-import type { StateView } from "../../kinds/validation/state-view.ts";
+import type { StateView } from "../../domain/mod.ts";
 import type { DeriveSink } from "../derive/derive-step.ts";
 
 /** One object of a write batch or of the committed state. */

@@ -5,8 +5,7 @@
  * answer the validation and derive lookups without scanning a kind.
  */
 import { objectKey, type KubeObject } from "../../kinds/model.ts";
-import { findBy } from "../../kinds/validation/state-lookup.ts";
-import type { IndexSpec, StateView } from "../../kinds/validation/state-view.ts";
+import { findBy, type IndexSpec, type StateView } from "../../domain/mod.ts";
 import { createSecondaryIndexes } from "./secondary-indexes.ts";
 
 export interface ObjectIndex extends StateView {

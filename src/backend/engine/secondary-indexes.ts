@@ -6,7 +6,7 @@
  * independent of the number of stored objects.
  */
 import type { KubeObject } from "../../kinds/model.ts";
-import type { IndexSpec } from "../../kinds/validation/state-view.ts";
+import type { IndexSpec } from "../../domain/mod.ts";
 
 interface Built {
   spec: IndexSpec;

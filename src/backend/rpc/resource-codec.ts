@@ -9,7 +9,7 @@ import { fromProto, toProto } from "../../kinds/convert.ts";
 import { kindByResourceCase, type KindDescriptor } from "../../kinds/kind-table.ts";
 import type { KubeObject } from "../../kinds/model.ts";
 import { ResourceSchema, type Resource } from "../../gen/netguard/v1/service_pb.ts";
-import { EngineError } from "../engine/engine-error.ts";
+import { EngineError } from "../../domain/mod.ts";
 
 const anyCache = new WeakMap<KubeObject, Any>();
 const msgCache = new WeakMap<KubeObject, Message>();

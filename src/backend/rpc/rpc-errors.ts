@@ -5,7 +5,7 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ValidationDetailsSchema } from "../../gen/netguard/v1/service_pb.ts";
-import { EngineError, type EngineErrorCode } from "../engine/engine-error.ts";
+import { EngineError, type EngineErrorCode } from "../../domain/mod.ts";
 import { sqliteFailure } from "../../runtime/sqlite-errors.ts";
 import { StoreUnavailableError } from "../store/store-errors.ts";
 

@@ -4,8 +4,8 @@
  * type is reported as a violation instead of crashing later code.
  */
 import { violation, type FieldViolation } from "../violations.ts";
-import { isUnset } from "./json-access.ts";
-import { MAX_PORT_STRING, parsePortList } from "./port-syntax.ts";
+import { isUnset } from "../../domain/json-access.ts";
+import { MAX_PORT_STRING, parsePortList } from "../../domain/port-syntax.ts";
 
 /** An enum string. Unset ("" or absent) is Required when `required`, otherwise fine. */
 export function checkEnum(value: unknown, field: string, allowed: readonly string[], required: boolean): FieldViolation[] {

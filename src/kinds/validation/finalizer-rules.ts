@@ -10,8 +10,7 @@ import { finalizersOf, IN_USE_PROTECTION_FINALIZER, isTerminating } from "../fin
 import type { KindDescriptor } from "../kind-table.ts";
 import type { KubeObject } from "../model.ts";
 import { violation, type FieldViolation } from "../violations.ts";
-import { rulesFor } from "./rule-registry.ts";
-import type { StateView } from "./state-view.ts";
+import type { StateView } from "../../domain/state-view.ts";
 
 const FIELD = "metadata.finalizers";
 
@@ -28,7 +27,7 @@ export function validateFinalizerChanges(kind: KindDescriptor, obj: KubeObject, 
     out.push(violation.forbidden(FIELD, `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`));
   }
   if (old && before.has(IN_USE_PROTECTION_FINALIZER) && !after.has(IN_USE_PROTECTION_FINALIZER)) {
-    const users = rulesFor(kind.kind).usedBy?.(old, state) ?? [];
+    const users = kind.rules.usedBy?.(old, state) ?? [];
     if (users.length > 0) {
       out.push(
         violation.forbidden(

@@ -6,8 +6,8 @@
 import type { KindDescriptor } from "../kind-table.ts";
 import { jsonEqual } from "../model.ts";
 import { violation, type FieldViolation } from "../violations.ts";
-import { dotted } from "./field-path.ts";
-import { readPath } from "./json-access.ts";
+import { dotted } from "../../domain/field-path.ts";
+import { readPath } from "../../domain/json-access.ts";
 
 /** FieldValueInvalid "field is immutable" for every immutable path that differs from `old`. */
 export function validateImmutable(kind: KindDescriptor, obj: unknown, old: unknown): FieldViolation[] {

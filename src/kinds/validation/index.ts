@@ -9,22 +9,21 @@
  * - `inUseBy` / `deleteRefusals`: what holds an object in Terminating, and what no delete may pass.
  *
  * Generic checks are driven by the kind table (`refs`, `immutable`); per-kind rules live in one
- * `*-rules.ts` file per kind, looked up in `rule-registry.ts`.
+ * `*-rules.ts` file per kind, held by the kind's descriptor (`kind.rules`).
  */
 import type { KindDescriptor } from "../kind-table.ts";
 import type { KubeObject } from "../model.ts";
 import { violation, type FieldViolation } from "../violations.ts";
 import { validateImmutable } from "./immutability.ts";
-import { asRecord, specOf } from "./json-access.ts";
+import { asRecord, specOf } from "../../domain/json-access.ts";
 import { validateMetadata } from "./metadata-rules.ts";
 import { validateFinalizerChanges } from "./finalizer-rules.ts";
 import { validateReferencesExist } from "./reference-existence.ts";
 import { validateNoNewRefsToTerminating } from "./reference-terminating.ts";
 import { validateReferenceFields, validateSameNamespaceRefs } from "./reference-syntax.ts";
-import { rulesFor } from "./rule-registry.ts";
-import { splitKey } from "./object-key.ts";
-import { keyOfObject } from "./object-identity.ts";
-import type { StateView } from "./state-view.ts";
+import { splitKey } from "../../domain/object-key.ts";
+import { keyOfObject } from "../../domain/object-identity.ts";
+import type { StateView } from "../../domain/state-view.ts";
 import { validateUnique } from "./uniqueness.ts";
 
 
@@ -45,7 +44,7 @@ export function validateObject(kind: KindDescriptor, obj: KubeObject): FieldViol
   return guarded(() => {
     const root = asRecord(obj);
     if (!root) return [violation.invalid("", "object must be a JSON object")];
-    const rules = rulesFor(kind.kind);
+    const rules = kind.rules;
     const out = validateMetadata(root);
     if (root.spec !== undefined && root.spec !== null && !asRecord(root.spec)) out.push(violation.invalid("spec", "must be an object"));
     out.push(...validateReferenceFields(kind, root, new Set(rules.listRefs ?? [])));
@@ -63,7 +62,7 @@ export function validateObject(kind: KindDescriptor, obj: KubeObject): FieldViol
  */
 export function validateWrite(kind: KindDescriptor, obj: KubeObject, old: KubeObject | undefined, state: StateView): FieldViolation[] {
   return guarded(() => {
-    const rules = rulesFor(kind.kind);
+    const rules = kind.rules;
     const out = validateReferencesExist(kind, obj, state);
     out.push(...validateNoNewRefsToTerminating(kind, obj, old, state));
     out.push(...validateFinalizerChanges(kind, obj, old, state));
@@ -93,7 +92,7 @@ function againstStored(kind: KindDescriptor, obj: KubeObject, state: StateView, 
  * a stub with `metadata.name`/`namespace`.
  */
 export function deleteBlockers(kind: KindDescriptor, obj: KubeObject, state: StateView): string[] {
-  const rules = rulesFor(kind.kind);
+  const rules = kind.rules;
   return againstStored(kind, obj, state, (current) => [
     ...(rules.usedBy?.(current, state) ?? []),
     ...(rules.deleteRefusals?.(current) ?? []),
@@ -106,12 +105,12 @@ export function deleteBlockers(kind: KindDescriptor, obj: KubeObject, state: Sta
  * is accepted and leaves it Terminating until this becomes empty (in-use protection).
  */
 export function inUseBy(kind: KindDescriptor, obj: KubeObject, state: StateView): string[] {
-  const rules = rulesFor(kind.kind);
+  const rules = kind.rules;
   return rules.usedBy ? againstStored(kind, obj, state, (current) => rules.usedBy!(current, state)) : [];
 }
 
 /** Why no client may delete `obj` at all, whatever uses it (e.g. a server-managed port mapping). */
 export function deleteRefusals(kind: KindDescriptor, obj: KubeObject, state: StateView): string[] {
-  const rules = rulesFor(kind.kind);
+  const rules = kind.rules;
   return rules.deleteRefusals ? againstStored(kind, obj, state, (current) => rules.deleteRefusals!(current)) : [];
 }

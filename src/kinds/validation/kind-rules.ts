@@ -1,14 +1,14 @@
 /**
  * The shape of per-kind validation: what differs between kinds beyond the kind table's generic
- * `refs` / `immutable` data. Each kind has one `*-rules.ts` file exporting a `KindRules`; the
- * registry (`rule-registry.ts`) maps kind names to them, and `index.ts` runs generic checks first,
- * then the kind's own.
+ * `refs` / `immutable` data. Each kind has one `*-rules.ts` file in its folder exporting a
+ * `KindRules`, held by its descriptor (`src/kinds/<kind>/descriptor.ts`); `index.ts` runs generic
+ * checks first, then the kind's own.
  */
 import type { KubeObject } from "../model.ts";
 import type { FieldViolation } from "../violations.ts";
-import type { JsonRecord } from "./json-access.ts";
+import type { JsonRecord } from "../../domain/json-access.ts";
 import type { SameNamespaceRef } from "./reference-syntax.ts";
-import type { StateView } from "./state-view.ts";
+import type { StateView } from "../../domain/state-view.ts";
 import type { UniquenessRule } from "./uniqueness.ts";
 
 /** Per-kind validation specifics; every member is optional. */

@@ -4,14 +4,14 @@
  * is required here rather than defaulted: defaulting belongs to the API server's request handling.
  */
 import { violation, type FieldViolation } from "../violations.ts";
-import { asRecord } from "./json-access.ts";
+import { asRecord } from "../../domain/json-access.ts";
 import {
   dns1123LabelErrors,
   dns1123SubdomainErrors,
   generateNamePrefixErrors,
   labelValueErrors,
   qualifiedNameErrors,
-} from "./k8s-names.ts";
+} from "../../domain/k8s-names.ts";
 
 /** Kubernetes `TotalAnnotationSizeLimitB`: keys plus values, in bytes. */
 export const MAX_ANNOTATIONS_BYTES = 256 * 1024;

@@ -5,8 +5,8 @@
  */
 import type { KindDescriptor } from "../kind-table.ts";
 import { violation, type FieldViolation } from "../violations.ts";
-import { allRefs, refIdentity } from "./references.ts";
-import type { StateView } from "./state-view.ts";
+import { allRefs, refIdentity } from "../../domain/references.ts";
+import type { StateView } from "../../domain/state-view.ts";
 
 /** One FieldValueNotFound per reference whose target does not exist in `state`. */
 export function validateReferencesExist(kind: KindDescriptor, obj: unknown, state: StateView): FieldViolation[] {

@@ -7,11 +7,11 @@
 import type { KindDescriptor } from "../kind-table.ts";
 import { API_VERSION } from "../model.ts";
 import { violation, type FieldViolation } from "../violations.ts";
-import { child, dotted, item } from "./field-path.ts";
+import { child, dotted, item } from "../../domain/field-path.ts";
 import { checkOptionalList } from "./field-checks.ts";
-import { asRecord, readPath } from "./json-access.ts";
-import { dns1123SubdomainErrors } from "./k8s-names.ts";
-import { refIdentity } from "./references.ts";
+import { asRecord, readPath } from "../../domain/json-access.ts";
+import { dns1123SubdomainErrors } from "../../domain/k8s-names.ts";
+import { refIdentity } from "../../domain/references.ts";
 
 /** Checks one reference value expected to point at `expectedKind`. Absent is Required. */
 export function checkReference(value: unknown, field: string, expectedKind: string): FieldViolation[] {

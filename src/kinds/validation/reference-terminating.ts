@@ -8,8 +8,8 @@ import { isTerminating } from "../finalizers.ts";
 import type { KindDescriptor } from "../kind-table.ts";
 import type { KubeObject } from "../model.ts";
 import { violation, type FieldViolation } from "../violations.ts";
-import { allRefs, refIdentity, refKey } from "./references.ts";
-import type { StateView } from "./state-view.ts";
+import { allRefs, refIdentity, refKey } from "../../domain/references.ts";
+import type { StateView } from "../../domain/state-view.ts";
 
 /** One Forbidden violation per reference of `obj`, not already in `old`, to a Terminating object. */
 export function validateNoNewRefsToTerminating(kind: KindDescriptor, obj: KubeObject, old: KubeObject | undefined, state: StateView): FieldViolation[] {

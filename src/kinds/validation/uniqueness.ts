@@ -7,9 +7,9 @@
 import type { KindDescriptor } from "../kind-table.ts";
 import { violation, type FieldViolation } from "../violations.ts";
 import type { KubeObject } from "../model.ts";
-import { isSameObject, keyOfObject } from "./object-identity.ts";
-import { findBy, singleKeyIndex } from "./state-lookup.ts";
-import type { IndexSpec, StateView } from "./state-view.ts";
+import { isSameObject, keyOfObject } from "../../domain/object-identity.ts";
+import { findBy, singleKeyIndex } from "../../domain/state-lookup.ts";
+import type { IndexSpec, StateView } from "../../domain/state-view.ts";
 
 /** How a kind defines duplicates. */
 export interface UniquenessRule {

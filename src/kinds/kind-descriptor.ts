@@ -1,0 +1,92 @@
+/**
+ * The shape of a kind: everything that differs between netguard kinds — names, wire message,
+ * field mapping, references, table columns, validation rules, OpenAPI schema parts and derive
+ * hooks — as one value per kind (`src/kinds/<kind>/descriptor.ts`). Storage, watch, RPC, REST,
+ * validation and derive code is written once against `KindDescriptor`; `kind-table.ts` lists them.
+ */
+import type { DescMessage } from "@bufbuild/protobuf";
+import type { ResourceKind } from "../gen/netguard/v1/service_pb.ts";
+import type { Codec } from "./codecs.ts";
+import type { KindDerive } from "./kind-derive.ts";
+import type { KindSchemaParts } from "./openapi/kind-schema-parts.ts";
+import type { KindRules } from "./validation/kind-rules.ts";
+
+/** A mapped field: dotted Kubernetes path (e.g. "spec.ingressPorts"), protobuf-es field name, codec. */
+export interface MappedField {
+  path: readonly string[];
+  proto: string;
+  codec: Codec;
+}
+
+/** A table column beyond Name and Age, rendered from the object. */
+export interface ColumnSpec {
+  name: string;
+  type: "string" | "boolean" | "integer";
+  /** 0: shown by default; 1: shown with -o wide. */
+  priority: 0 | 1;
+  description: string;
+  cell(obj: Record<string, unknown>): string | boolean | number;
+}
+
+/** A reference field of a kind, to an object of another kind. */
+export interface RefField {
+  path: readonly string[];
+  kind: string;
+}
+
+/** What a kind's descriptor file writes; `defineKind` adds what follows from it. */
+export interface KindSpec {
+  kind: string;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  resourceKind: ResourceKind;
+  schema: DescMessage;
+  /** protobuf-es name of this kind's case in `Resource.object` and of the Get response field. */
+  resourceCase: string;
+  /** protobuf-es name of this kind's case in `SyncReq.subject` and of its wrapper's list field. */
+  syncCase: string;
+  listMethod: string;
+  getMethod: string;
+  watchMethod: string;
+  /**
+   * Spec, status and root-level fields (metadata, conditions and observedGeneration are generic).
+   * Fields whose codec is a reference (`typedRef`, or a list of them) are the kind's `refs`.
+   */
+  fields: MappedField[];
+  /** Fields that may not change after create. */
+  immutable: readonly (readonly string[])[];
+  /** Fields only the server writes (derived); ignored on input from clients. */
+  readOnly: readonly (readonly string[])[];
+  /**
+   * Status fields beyond conditions/observedGeneration (the status schema). Those also listed in
+   * `readOnly` are written by the server only; a status update cannot set them.
+   */
+  statusFields: readonly (readonly string[])[];
+  columns: ColumnSpec[];
+  /** Validation beyond the generic checks (metadata, reference syntax/existence, immutability). */
+  rules: KindRules;
+  /** The kind-specific parts of its OpenAPI schema. */
+  openapi: KindSchemaParts;
+  /** Derived fields, readiness and what a change affects. */
+  derive: KindDerive;
+}
+
+/** A kind, complete. */
+export interface KindDescriptor extends KindSpec {
+  listKind: string;
+  /** References to other kinds that must exist: the fields whose codec names a kind, in field order. */
+  refs: RefField[];
+}
+
+/** The descriptor of a kind: its spec plus the list kind and references that follow from it. */
+export function defineKind(spec: KindSpec): KindDescriptor {
+  const refs = spec.fields.flatMap((f) => (f.codec.refKind ? [{ path: f.path, kind: f.codec.refKind }] : []));
+  return { ...spec, listKind: `${spec.kind}List`, refs };
+}
+
+/** A dotted path as segments. */
+export const path = (dotted: string): string[] => dotted.split(".");
+
+/** A mapped field from a dotted path, a protobuf-es field name and a codec. */
+export const field = (dotted: string, proto: string, codec: Codec): MappedField => ({ path: path(dotted), proto, codec });
