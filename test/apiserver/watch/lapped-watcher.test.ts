@@ -11,7 +11,7 @@ import { kindByName } from "../../../src/kinds/kind-table.ts";
 import type { KubeObject } from "../../../src/kinds/model.ts";
 import { clientFor } from "../../helpers/backend-harness.ts";
 import { relabel, updateObj } from "../../helpers/rpc-helpers.ts";
-import { about, backend, hub, makeSample, openWatch, params, rv, rvOf, useCleanup, type NgClient } from "./watch-kit.ts";
+import { about, backend, hub, makeSample, openWatch, params, rv, rvOf, useCleanup, type NgClient, type WireEvent } from "./watch-kit.ts";
 
 useCleanup();
 
@@ -51,7 +51,7 @@ async function setup() {
   return { h, paused, written };
 }
 
-const data = (es: { type: string }[]) => es.filter((e) => e.type !== "ERROR" && e.type !== "BOOKMARK");
+const data = (es: WireEvent[]) => es.filter((e) => e.type !== "ERROR" && e.type !== "BOOKMARK");
 
 test("a client that stopped reading exactly a ring's worth of events ago still gets every one of them, then follows live", async () => {
   const { paused, written } = await setup();
