@@ -5,7 +5,7 @@
  * stderr/stdout) is captured and searched for the body's text.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { YAML_WARNING_MESSAGE } from "../../src/apiserver/rest/request-body.ts";
+import { YAML_WARNING_MESSAGE } from "../../src/apiserver/rest/admission/mod.ts";
 import { collection, objectPath, startRestStack, type RestStack } from "../apiserver/rest/rest-harness.ts";
 
 let s: RestStack;

@@ -9,7 +9,7 @@
  * One deliberate difference: a GET of one object with `?watch=true` is authorized as `watch`, since
  * this server does answer it with a watch; kube-apiserver keeps it a `get`.
  */
-import { queryFlag } from "../rest/query-options.ts";
+import { queryFlag } from "../rest/params/mod.ts";
 
 /** kube's authorizer.Attributes (without the user, which travels beside them). */
 export interface RequestAttributes {

@@ -4,18 +4,18 @@
  * name of the request so that kubectl can format them.
  */
 import { statusError, statusResponse } from "../status.ts";
-import { createVerb } from "./create-verb.ts";
-import { deleteCollectionVerb } from "./delete-collection-verb.ts";
-import { deleteVerb } from "./delete-verb.ts";
+import { createVerb } from "./verbs/create-verb.ts";
+import { deleteCollectionVerb } from "./verbs/delete-collection-verb.ts";
+import { deleteVerb } from "./verbs/delete-verb.ts";
 import { statusFor } from "./error-status.ts";
-import { patchVerb } from "./patch-verb.ts";
-import { queryFlag } from "./query-options.ts";
+import { patchVerb } from "./verbs/patch-verb.ts";
+import { queryFlag } from "./params/query-options.ts";
 import { requestCallOptions } from "./request-deadline.ts";
-import { getVerb, listVerb } from "./read-verbs.ts";
+import { getVerb, listVerb } from "./verbs/read-verbs.ts";
 import { parseResourceRoute } from "./resource-route.ts";
 import type { RestContext, RestDeps } from "./rest-context.ts";
-import { updateStatusVerb, updateVerb } from "./update-verb.ts";
-import { watchVerb } from "./watch-verb.ts";
+import { updateStatusVerb, updateVerb } from "./verbs/update-verb.ts";
+import { watchVerb } from "./verbs/watch-verb.ts";
 
 function notAllowed(ctx: RestContext): never {
   throw statusError.methodNotAllowed(`the server does not allow this method on the requested resource (${ctx.req.method} ${ctx.url.pathname})`);

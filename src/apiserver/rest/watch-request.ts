@@ -3,7 +3,7 @@
  * that watch admission can count it: a GET with `?watch=<true>` on a resource path, or a GET under
  * the deprecated `/watch/` prefix.
  */
-import { queryFlag } from "./query-options.ts";
+import { queryFlag } from "./params/query-options.ts";
 import { parseResourceRoute } from "./resource-route.ts";
 
 export function isWatchRequest(req: Request, url: URL): boolean {

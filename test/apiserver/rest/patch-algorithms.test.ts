@@ -1,8 +1,6 @@
 /** RFC 7386 and RFC 6902 on plain documents (examples from the RFCs). */
 import { describe, expect, test } from "bun:test";
-import { applyJsonPatch, parseJsonPatch } from "../../../src/apiserver/rest/json-patch.ts";
-import { parsePointer } from "../../../src/apiserver/rest/json-pointer.ts";
-import { applyMergePatch } from "../../../src/apiserver/rest/merge-patch.ts";
+import { applyJsonPatch, applyMergePatch, parseJsonPatch, parsePointer } from "../../../src/apiserver/rest/patch/mod.ts";
 import { StatusError } from "../../../src/apiserver/status.ts";
 
 describe("merge patch (RFC 7386 appendix A)", () => {

@@ -1,6 +1,6 @@
 /**
  * A watch request's selectors are parsed once: the REST layer hands the hub the parsed filter
- * (src/apiserver/rest/selector-params.ts), and the hub serves with it instead of parsing the
+ * (src/apiserver/rest/params/selector-params.ts), and the hub serves with it instead of parsing the
  * selector strings again.
  */
 import { expect, test } from "bun:test";

@@ -6,11 +6,11 @@
  * silently. Status and the kind's read-only derived fields are declared in the schema, so a
  * manifest taken from `kubectl get -o yaml` is not reported.
  */
-import type { KindDescriptor } from "../../kinds/kind-table.ts";
-import { kindSchemaName } from "../openapi/schema-components.ts";
-import { findUnknownFields } from "../openapi/schema-walk.ts";
-import { statusError } from "../status.ts";
-import type { FieldValidation } from "./query-options.ts";
+import type { KindDescriptor } from "../../../kinds/kind-table.ts";
+import { kindSchemaName } from "../../openapi/schema-components.ts";
+import { findUnknownFields } from "../../openapi/schema-walk.ts";
+import { statusError } from "../../status.ts";
+import type { FieldValidation } from "../params/query-options.ts";
 
 /**
  * Applies `mode` to `obj` (mutated: unknown fields are removed unless Strict rejects the request).

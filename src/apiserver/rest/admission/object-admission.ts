@@ -5,15 +5,15 @@
  * wrong (an unknown enum string, a number where a string belongs) and because the API server must
  * answer 422 Invalid with per-field causes before anything is converted.
  */
-import type { KindDescriptor } from "../../kinds/kind-table.ts";
-import type { KubeObject } from "../../kinds/model.ts";
-import { validateObject } from "../../kinds/validation/index.ts";
-import type { FieldViolation } from "../../kinds/violations.ts";
-import { kindSchemaName } from "../openapi/schema-components.ts";
-import { findTypeViolations } from "../openapi/schema-walk.ts";
-import { statusError } from "../status.ts";
+import type { KindDescriptor } from "../../../kinds/kind-table.ts";
+import type { KubeObject } from "../../../kinds/model.ts";
+import { validateObject } from "../../../kinds/validation/index.ts";
+import type { FieldViolation } from "../../../kinds/violations.ts";
+import { kindSchemaName } from "../../openapi/schema-components.ts";
+import { findTypeViolations } from "../../openapi/schema-walk.ts";
+import { statusError } from "../../status.ts";
 import { applyFieldValidation } from "./field-validation.ts";
-import type { FieldValidation } from "./query-options.ts";
+import type { FieldValidation } from "../params/query-options.ts";
 import { isJsonObject } from "./request-body.ts";
 
 /** True when one path is the other or lies inside it ("spec.a" and "spec.a[0].b"). */

@@ -4,9 +4,9 @@
  * and must not contradict it, and for requests on a named object the body name must match the URL.
  * The messages are kube-apiserver's, which kubectl prints as they are.
  */
-import type { KindDescriptor } from "../../kinds/kind-table.ts";
-import { API_VERSION } from "../../kinds/model.ts";
-import { statusError } from "../status.ts";
+import type { KindDescriptor } from "../../../kinds/kind-table.ts";
+import { API_VERSION } from "../../../kinds/model.ts";
+import { statusError } from "../../status.ts";
 import { isJsonObject } from "./request-body.ts";
 
 /** `apiVersion` and `kind` of the body must be this group-version and kind. */

@@ -6,7 +6,7 @@
  * lines, so they are collected and reported with one fixed message.
  */
 import { parseDocument } from "yaml";
-import { statusError } from "../status.ts";
+import { statusError } from "../../status.ts";
 import { exceedsDepth, TOO_DEEP_MESSAGE } from "./nesting-depth.ts";
 
 /** The media type of a Content-Type header, lower-cased, without parameters ("" when absent). */

@@ -3,8 +3,8 @@
  * and `status`. Everything else in the body is ignored, as for a Kubernetes status subresource, so
  * nothing outside status (which is not validated here) reaches the wire.
  */
-import type { KindDescriptor } from "../../kinds/kind-table.ts";
-import { API_VERSION, type KubeObject } from "../../kinds/model.ts";
+import type { KindDescriptor } from "../../../kinds/kind-table.ts";
+import { API_VERSION, type KubeObject } from "../../../kinds/model.ts";
 import { isJsonObject } from "./request-body.ts";
 
 /**

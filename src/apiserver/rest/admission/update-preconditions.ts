@@ -3,10 +3,10 @@
  * `metadata.resourceVersion` (missing → 422 Invalid "must be specified for an update"); a stale one
  * is the backend's 409 Conflict.
  */
-import type { KindDescriptor } from "../../kinds/kind-table.ts";
-import { statusError } from "../status.ts";
+import type { KindDescriptor } from "../../../kinds/kind-table.ts";
+import { statusError } from "../../status.ts";
 import { isJsonObject } from "./request-body.ts";
-import { resourcePhrase } from "./error-status.ts";
+import { resourcePhrase } from "../error-status.ts";
 
 /** Throws 422 when the body of an update has no resourceVersion. */
 export function requireResourceVersion(kind: KindDescriptor, body: Record<string, unknown>): void {

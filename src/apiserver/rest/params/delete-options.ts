@@ -7,10 +7,10 @@
  * anything is deleted: a non-integer `gracePeriodSeconds` is 400, an unknown `propagationPolicy`
  * 422 on DeleteOptions.
  */
-import type { Preconditions } from "../backend-client.ts";
-import { statusError } from "../status.ts";
+import type { Preconditions } from "../../backend-client.ts";
+import { statusError } from "../../status.ts";
 import { invalidOptions, parseDryRun, queryInt64 } from "./query-options.ts";
-import { isJsonObject, parseJson } from "./request-body.ts";
+import { isJsonObject, parseJson } from "../admission/request-body.ts";
 
 /** What a DELETE asks for beyond the object's identity. */
 export interface DeleteOptions {

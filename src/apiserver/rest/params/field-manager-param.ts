@@ -4,7 +4,7 @@
  * kube-apiserver derives it. The parameter is validated like Create/Update/PatchOptions: at most
  * 128 bytes, printable characters only; apply requires it.
  */
-import type { FieldViolation } from "../../kinds/violations.ts";
+import type { FieldViolation } from "../../../kinds/violations.ts";
 import { invalidOptions, type OptionsKind } from "./query-options.ts";
 
 /** Kubernetes' FieldManagerMaxLength. */

@@ -5,8 +5,8 @@
  * 422 Invalid on ListOptions.meta.k8s.io, every violation listed as a cause), then the storage
  * layer's checks (an unparsable resourceVersion, a resourceVersion together with `continue` → 400).
  */
-import { violation, type FieldViolation } from "../../kinds/violations.ts";
-import { statusError } from "../status.ts";
+import { violation, type FieldViolation } from "../../../kinds/violations.ts";
+import { statusError } from "../../status.ts";
 import { invalidOptions, queryInt64, queryOptionalFlag } from "./query-options.ts";
 
 export type ResourceVersionMatch = "" | "NotOlderThan" | "Exact";

@@ -4,8 +4,8 @@
  * BadRequest with Go's strconv wording), and an unsupported or forbidden option value is a 422
  * Invalid on the options kind.
  */
-import type { FieldViolation } from "../../kinds/violations.ts";
-import { statusBody, StatusError, statusError } from "../status.ts";
+import type { FieldViolation } from "../../../kinds/violations.ts";
+import { statusBody, StatusError, statusError } from "../../status.ts";
 
 /** How unknown fields in a request body are treated. */
 export type FieldValidation = "Strict" | "Warn" | "Ignore";

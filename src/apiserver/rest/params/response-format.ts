@@ -3,10 +3,10 @@
  * human output), PartialObjectMetadata (metadata-only clients such as the garbage collector and the
  * namespace controller), or the plain objects.
  */
-import type { KindDescriptor } from "../../kinds/kind-table.ts";
-import { API_VERSION, type KubeObject } from "../../kinds/model.ts";
-import { parseIncludeObject, renderTable, wantsTable } from "../tables.ts";
-import { jsonResponse, PARTIAL_CONTENT_TYPE, PARTIAL_LIST_CONTENT_TYPE, TABLE_CONTENT_TYPE } from "./http-responses.ts";
+import type { KindDescriptor } from "../../../kinds/kind-table.ts";
+import { API_VERSION, type KubeObject } from "../../../kinds/model.ts";
+import { parseIncludeObject, renderTable, wantsTable } from "../../tables.ts";
+import { jsonResponse, PARTIAL_CONTENT_TYPE, PARTIAL_LIST_CONTENT_TYPE, TABLE_CONTENT_TYPE } from "../http-responses.ts";
 
 /** Plain objects, a server-rendered Table, or metadata only. */
 export type ReadFormat = "json" | "table" | "partial";

@@ -4,8 +4,8 @@
  * to the backend, which filters; a watch hands the parsed filter to the watch hub, which does not
  * parse again.
  */
-import { parseRequestFilter, type ObjectFilter } from "../../kinds/selectors.ts";
-import { statusError } from "../status.ts";
+import { parseRequestFilter, type ObjectFilter } from "../../../kinds/selectors.ts";
+import { statusError } from "../../status.ts";
 
 /** The selector strings of a request and their parsed filter. */
 export interface Selectors {

@@ -4,9 +4,9 @@
  * fails. A malformed patch document is the client's error (400 BadRequest); a well-formed patch
  * that cannot be applied (missing path, failed test) is 422, as kube-apiserver answers.
  */
-import { jsonEqual } from "../../kinds/model.ts";
-import { statusBody, StatusError, statusError } from "../status.ts";
-import { hasOwnKey, setOwn } from "../../kinds/own-keys.ts";
+import { jsonEqual } from "../../../kinds/model.ts";
+import { statusBody, StatusError, statusError } from "../../status.ts";
+import { hasOwnKey, setOwn } from "../../../kinds/own-keys.ts";
 import { arrayIndex, parsePointer } from "./json-pointer.ts";
 
 /** One validated JSON patch operation (paths already split into segments). */

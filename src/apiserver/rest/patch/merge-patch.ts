@@ -5,7 +5,7 @@
  * Keys are client data: a `__proto__` or `constructor` key is merged as an own property (an unknown
  * field for field validation to judge), never through the prototype chain.
  */
-import { ownValue, setOwn } from "../../kinds/own-keys.ts";
+import { ownValue, setOwn } from "../../../kinds/own-keys.ts";
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 

@@ -6,18 +6,18 @@
  * attempt records field ownership against the object it read: an Update by `o.manager` for merge
  * and JSON patches, while server-side apply plans set managedFields themselves.
  */
-import type { KubeObject } from "../../kinds/model.ts";
-import { createFieldManager } from "../fieldmanager/field-manager.ts";
-import { statusError } from "../status.ts";
-import { isConflict, isNotFound } from "./error-status.ts";
-import { jsonResponse } from "./http-responses.ts";
-import { admitObject, admitStatus } from "./object-admission.ts";
-import { bindToUrl, checkTypeMeta } from "./object-identity.ts";
-import type { FieldValidation } from "./query-options.ts";
-import type { RestContext } from "./rest-context.ts";
-import { isJsonObject } from "./request-body.ts";
-import { statusOnly } from "./status-write.ts";
-import { conflictError } from "./update-preconditions.ts";
+import type { KubeObject } from "../../../kinds/model.ts";
+import { createFieldManager } from "../../fieldmanager/field-manager.ts";
+import { statusError } from "../../status.ts";
+import { isConflict, isNotFound } from "../error-status.ts";
+import { jsonResponse } from "../http-responses.ts";
+import { admitObject, admitStatus } from "../admission/object-admission.ts";
+import { bindToUrl, checkTypeMeta } from "../admission/object-identity.ts";
+import type { FieldValidation } from "../params/query-options.ts";
+import type { RestContext } from "../rest-context.ts";
+import { isJsonObject } from "../admission/request-body.ts";
+import { statusOnly } from "../admission/status-write.ts";
+import { conflictError } from "../admission/update-preconditions.ts";
 
 /** A patch, independent of its wire format. */
 export interface PatchPlan {

@@ -3,8 +3,8 @@
  * patch is answered 415 UnsupportedMediaType as for custom resources, which makes kubectl print
  * "application/strategic-merge-patch+json is not supported by ..." (kubectl-contract §3.3).
  */
-import { statusError } from "../status.ts";
-import { mediaType } from "./request-body.ts";
+import { statusError } from "../../status.ts";
+import { mediaType } from "../admission/request-body.ts";
 
 /** The three patch formats served. */
 export type PatchType = "json" | "merge" | "apply";

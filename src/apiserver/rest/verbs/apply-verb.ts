@@ -6,19 +6,19 @@
  * `metadata.managedFields`. When the object does not exist it is CREATED from the configuration
  * (201; kubectl sends no GET first). An apply that changes nothing is not written.
  */
-import type { KubeObject } from "../../kinds/model.ts";
-import { API_VERSION } from "../../kinds/model.ts";
-import { createFieldManager } from "../fieldmanager/field-manager.ts";
-import { statusError } from "../status.ts";
-import { isAlreadyExists } from "./error-status.ts";
-import { applyFieldValidation } from "./field-validation.ts";
-import { jsonResponse, warningValue } from "./http-responses.ts";
-import { admitObject } from "./object-admission.ts";
-import { bindToUrl, checkTypeMeta } from "./object-identity.ts";
-import { patchLive, type PatchOptions, type PatchPlan } from "./patch-live.ts";
-import type { RestContext } from "./rest-context.ts";
-import { isJsonObject, parseYamlText } from "./request-body.ts";
-import { conflictError } from "./update-preconditions.ts";
+import type { KubeObject } from "../../../kinds/model.ts";
+import { API_VERSION } from "../../../kinds/model.ts";
+import { createFieldManager } from "../../fieldmanager/field-manager.ts";
+import { statusError } from "../../status.ts";
+import { isAlreadyExists } from "../error-status.ts";
+import { applyFieldValidation } from "../admission/field-validation.ts";
+import { jsonResponse, warningValue } from "../http-responses.ts";
+import { admitObject } from "../admission/object-admission.ts";
+import { bindToUrl, checkTypeMeta } from "../admission/object-identity.ts";
+import { patchLive, type PatchOptions, type PatchPlan } from "../patch/patch-live.ts";
+import type { RestContext } from "../rest-context.ts";
+import { isJsonObject, parseYamlText } from "../admission/request-body.ts";
+import { conflictError } from "../admission/update-preconditions.ts";
 
 /** How an apply is written: the patch options plus `force`. */
 export interface ApplyOptions extends Omit<PatchOptions, "createIfMissing"> {

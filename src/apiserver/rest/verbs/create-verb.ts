@@ -4,16 +4,16 @@
  * `generateName` is resolved by the backend; `dryRun=All` validates everything and stores nothing.
  * The creating manager owns every field it set (an Update entry in managedFields).
  */
-import { createFieldManager } from "../fieldmanager/field-manager.ts";
-import { StatusError } from "../status.ts";
-import { statusFor } from "./error-status.ts";
-import { jsonResponse } from "./http-responses.ts";
-import { writeManager } from "./field-manager-param.ts";
-import { admitObject } from "./object-admission.ts";
-import { bindToUrl, checkTypeMeta } from "./object-identity.ts";
-import { parseDryRun, parseFieldValidation } from "./query-options.ts";
-import type { RestContext } from "./rest-context.ts";
-import { readObjectBody } from "./request-body.ts";
+import { createFieldManager } from "../../fieldmanager/field-manager.ts";
+import { StatusError } from "../../status.ts";
+import { statusFor } from "../error-status.ts";
+import { jsonResponse } from "../http-responses.ts";
+import { writeManager } from "../params/field-manager-param.ts";
+import { admitObject } from "../admission/object-admission.ts";
+import { bindToUrl, checkTypeMeta } from "../admission/object-identity.ts";
+import { parseDryRun, parseFieldValidation } from "../params/query-options.ts";
+import type { RestContext } from "../rest-context.ts";
+import { readObjectBody } from "../admission/request-body.ts";
 
 /** POST on a namespaced collection. */
 export async function createVerb(ctx: RestContext): Promise<Response> {

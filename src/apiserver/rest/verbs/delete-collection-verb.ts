@@ -13,15 +13,15 @@
  * `details.causes` entry per object left (`field` = "namespace/name"). Deleted objects are not
  * restored: a collection delete is not atomic in Kubernetes either.
  */
-import type { KubeObject } from "../../kinds/model.ts";
-import { API_VERSION } from "../../kinds/model.ts";
-import type { StatusBody } from "../status.ts";
-import { StatusError } from "../status.ts";
-import { readDeleteOptions } from "./delete-options.ts";
-import { statusFor } from "./error-status.ts";
-import { jsonResponse } from "./http-responses.ts";
-import type { RestContext } from "./rest-context.ts";
-import { parseSelectors } from "./selector-params.ts";
+import type { KubeObject } from "../../../kinds/model.ts";
+import { API_VERSION } from "../../../kinds/model.ts";
+import type { StatusBody } from "../../status.ts";
+import { StatusError } from "../../status.ts";
+import { readDeleteOptions } from "../params/delete-options.ts";
+import { statusFor } from "../error-status.ts";
+import { jsonResponse } from "../http-responses.ts";
+import type { RestContext } from "../rest-context.ts";
+import { parseSelectors } from "../params/selector-params.ts";
 
 interface Failure {
   obj: KubeObject;

@@ -8,9 +8,9 @@
  * object with it. Preconditions (resourceVersion, uid) and dry runs are enforced by the backend;
  * only server-managed objects (port mappings) are refused (409 Conflict with the reason).
  */
-import { readDeleteOptions } from "./delete-options.ts";
-import { jsonResponse } from "./http-responses.ts";
-import type { RestContext } from "./rest-context.ts";
+import { readDeleteOptions } from "../params/delete-options.ts";
+import { jsonResponse } from "../http-responses.ts";
+import type { RestContext } from "../rest-context.ts";
 
 /** DELETE on an object. */
 export async function deleteVerb(ctx: RestContext): Promise<Response> {

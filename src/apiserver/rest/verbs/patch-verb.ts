@@ -3,17 +3,17 @@
  * apply. Patch options are validated as kube-apiserver does: apply needs a `fieldManager` (at most
  * 128 printable bytes, as for every write), `force` is only for apply.
  */
-import type { FieldViolation } from "../../kinds/violations.ts";
-import { statusError } from "../status.ts";
+import type { FieldViolation } from "../../../kinds/violations.ts";
+import { statusError } from "../../status.ts";
 import { applyVerb } from "./apply-verb.ts";
-import { applyJsonPatch, jsonPatchTouchesResourceVersion, parseJsonPatch } from "./json-patch.ts";
-import { applyMergePatch } from "./merge-patch.ts";
-import { patchLive, type PatchPlan } from "./patch-live.ts";
-import { patchTypeOf, type PatchType } from "./patch-types.ts";
-import { fieldManagerViolations, writeManager } from "./field-manager-param.ts";
-import { invalidOptions, parseDryRun, parseFieldValidation, queryFlag } from "./query-options.ts";
-import type { RestContext } from "./rest-context.ts";
-import { isJsonObject, parseJson } from "./request-body.ts";
+import { applyJsonPatch, jsonPatchTouchesResourceVersion, parseJsonPatch } from "../patch/json-patch.ts";
+import { applyMergePatch } from "../patch/merge-patch.ts";
+import { patchLive, type PatchPlan } from "../patch/patch-live.ts";
+import { patchTypeOf, type PatchType } from "../patch/patch-types.ts";
+import { fieldManagerViolations, writeManager } from "../params/field-manager-param.ts";
+import { invalidOptions, parseDryRun, parseFieldValidation, queryFlag } from "../params/query-options.ts";
+import type { RestContext } from "../rest-context.ts";
+import { isJsonObject, parseJson } from "../admission/request-body.ts";
 
 function checkPatchOptions(url: URL, type: PatchType): void {
   const errs: FieldViolation[] = fieldManagerViolations(url.searchParams.get("fieldManager") ?? "");

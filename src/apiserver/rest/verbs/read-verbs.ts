@@ -7,12 +7,12 @@
  * resource version"; Exact N → the state at N, which is the current state when N is the current
  * version, and otherwise no longer kept: 410 Expired, as Kubernetes answers for compacted history.
  */
-import type { ListPage } from "../backend-client.ts";
-import { statusError } from "../status.ts";
-import { parseListOptions, type ListOptions } from "./list-options.ts";
-import type { RestContext } from "./rest-context.ts";
-import { listResponse, objectReadResponse } from "./response-format.ts";
-import { parseSelectors } from "./selector-params.ts";
+import type { ListPage } from "../../backend-client.ts";
+import { statusError } from "../../status.ts";
+import { parseListOptions, type ListOptions } from "../params/list-options.ts";
+import type { RestContext } from "../rest-context.ts";
+import { listResponse, objectReadResponse } from "../params/response-format.ts";
+import { parseSelectors } from "../params/selector-params.ts";
 
 /** kube-apiserver's message for a list at a resourceVersion its storage no longer has. */
 const LIST_EXPIRED = "The resourceVersion for the provided list is too old.";

@@ -5,17 +5,17 @@
  * changed against the live object moves to the writing manager (an Update entry; for status under
  * the `status` subresource).
  */
-import type { KubeObject } from "../../kinds/model.ts";
-import { createFieldManager } from "../fieldmanager/field-manager.ts";
-import { writeManager } from "./field-manager-param.ts";
-import { jsonResponse } from "./http-responses.ts";
-import { admitObject, admitStatus } from "./object-admission.ts";
-import { bindToUrl, checkTypeMeta } from "./object-identity.ts";
-import { parseDryRun, parseFieldValidation } from "./query-options.ts";
-import type { RestContext } from "./rest-context.ts";
-import { readObjectBody } from "./request-body.ts";
-import { statusOnly } from "./status-write.ts";
-import { requireResourceVersion } from "./update-preconditions.ts";
+import type { KubeObject } from "../../../kinds/model.ts";
+import { createFieldManager } from "../../fieldmanager/field-manager.ts";
+import { writeManager } from "../params/field-manager-param.ts";
+import { jsonResponse } from "../http-responses.ts";
+import { admitObject, admitStatus } from "../admission/object-admission.ts";
+import { bindToUrl, checkTypeMeta } from "../admission/object-identity.ts";
+import { parseDryRun, parseFieldValidation } from "../params/query-options.ts";
+import type { RestContext } from "../rest-context.ts";
+import { readObjectBody } from "../admission/request-body.ts";
+import { statusOnly } from "../admission/status-write.ts";
+import { requireResourceVersion } from "../admission/update-preconditions.ts";
 
 async function readUpdateBody(ctx: RestContext): Promise<Record<string, unknown>> {
   const { kind, namespace, name } = ctx.route;

@@ -6,12 +6,12 @@
  * named object is a collection watch with `fieldSelector=metadata.name=<name>`, which is also what
  * kubectl sends for `get <name> -w`.
  */
-import { parseIncludeObject, wantsTable } from "../tables.ts";
-import type { WatchRequestParams } from "../watch/watch-types.ts";
-import { parseListOptions } from "./list-options.ts";
-import { queryFlag } from "./query-options.ts";
-import type { RestContext } from "./rest-context.ts";
-import { parseSelectors } from "./selector-params.ts";
+import { parseIncludeObject, wantsTable } from "../../tables.ts";
+import type { WatchRequestParams } from "../../watch/watch-types.ts";
+import { parseListOptions } from "../params/list-options.ts";
+import { queryFlag } from "../params/query-options.ts";
+import type { RestContext } from "../rest-context.ts";
+import { parseSelectors } from "../params/selector-params.ts";
 
 /** The watch parameters of a request (throws 400/422 on bad selectors, numbers or options). */
 export function watchParams(ctx: RestContext): WatchRequestParams {
