@@ -11,8 +11,10 @@
  * another — streaming, polling (default 5 s interval), and streaming again for fan-out and writes —
  * each reaching the backend through a byte-counting TCP proxy in this process. Watch clients are
  * raw HTTP/1.1 sockets in a separate process. Everything is measured from the outside (/proc, the
- * backend's /metrics, the proxy, client-side receipt times). Prints a table and, as the LAST line,
- * one JSON object. Not part of the test suite.
+ * backend's /metrics, the proxy, client-side receipt times). Fan-out is also measured with 1, 2, …
+ * API-server workers, unpinned and pinned apart from the clients (scenarios/worker-scaling.ts).
+ * Prints a table, one JSON line per target (targets.ts) and, as the LAST line, one JSON object.
+ * Not part of the test suite.
  *
  * Every child runs in its own process group and is killed at the end, on errors and on SIGINT.
  * --profile DIR makes every child write a Bun CPU profile (markdown) into DIR when it stops.
@@ -30,6 +32,8 @@ import { runFanOut } from "./system/scenarios/fan-out.ts";
 import { runFanOutFloor } from "./system/scenarios/fan-out-floor.ts";
 import { runMode } from "./system/scenarios/mode-comparison.ts";
 import { runWriteThroughput } from "./system/scenarios/write-throughput.ts";
+import { runWorkerScaling } from "./system/scenarios/worker-scaling.ts";
+import { renderTargetLines } from "./system/targets.ts";
 import { startBackendProc } from "./system/stack.ts";
 import { createBenchBackendAccess } from "./system/backend-access.ts";
 import { WatchPool } from "./system/watch-pool.ts";
@@ -42,7 +46,7 @@ const flagValue = (name: string) => args.find((a) => a.startsWith(`${name}=`))?.
 const storageArg = flagValue("--storage");
 const profileDir = flagValue("--profile");
 /** Hard stop: whatever happens, the run ends (and cleans up) by then. */
-const DEADLINE_MS = quick ? 180_000 : 1_200_000;
+const DEADLINE_MS = quick ? 300_000 : 1_200_000;
 
 const log = (s: string) => console.error(s);
 
@@ -99,6 +103,8 @@ async function main(): Promise<void> {
   const fanout = await runFanOut(p, backend, writer, pool, log);
   log("fan-out floor (reference raw-socket server, same clients):");
   const floor = await runFanOutFloor(p, pool, log);
+  log("worker scaling (api.workers 1, 2, …; unpinned and pinned apart from the clients):");
+  const scaling = await runWorkerScaling(p, backend, writer, pool, log);
   log("write throughput:");
   const writes = await runWriteThroughput(p, backend, writer);
   if (backend.child.exit) throw new Error(`the backend exited during the run (${backend.child.exit}):\n${backend.child.tail()}`);
@@ -112,12 +118,14 @@ async function main(): Promise<void> {
     modes: { streaming, polling },
     fanout,
     floor,
+    scaling,
     writes,
     wallSeconds: (performance.now() - started) / 1000,
   };
   const table = renderTable(results);
   console.log(table);
   if (args.includes("--write-readme")) writeReadme(table);
+  console.log(renderTargetLines(results));
   const postgres = (await postgresReachable()) ? postgresLine() : undefined;
   console.log(postgres ? JSON.stringify({ ...JSON.parse(renderJson(results)), postgres }) : renderJson(results));
 }

@@ -1,5 +1,5 @@
 /**
- * Sizes of one run. `--quick` must finish in under two minutes on a 2-core machine, so it keeps
+ * Sizes of one run. `--quick` must finish in under three minutes on a 2-core machine, so it keeps
  * every scenario but shortens windows and the fan-out ramp; the full run aims at ≤ 10 minutes.
  * Both modes always get the same workload within a run.
  */
@@ -33,6 +33,8 @@ export interface Profile {
   steadyRounds: number;
   steadyMs: number;
   steadyRate: number;
+  /** Steady rounds per worker-scaling variant (scenarios/worker-scaling.ts; each also gets one burst). */
+  scalingRounds: number;
   /** Steady rounds with all-namespaces watchers (after the ramp). */
   clusterWideRounds: number;
   /** Burst rounds: `burstBatches` Sync batches of `burstBatchSize` changes, back to back. */
@@ -72,6 +74,7 @@ export function profileFor(quick: boolean, storage: string): Profile {
       fanoutLevels: [1000, 2000],
       steadyRounds: 1,
       steadyMs: 5_000,
+      scalingRounds: 1,
       clusterWideRounds: 1,
       burstRounds: 1,
       burstBatches: 4,
@@ -88,6 +91,7 @@ export function profileFor(quick: boolean, storage: string): Profile {
     fanoutLevels: [1000, 2000, 5000, 10_000],
     steadyRounds: 3,
     steadyMs: 10_000,
+    scalingRounds: 2,
     clusterWideRounds: 3,
     burstRounds: 3,
     burstBatches: 5,

@@ -10,6 +10,9 @@ import type { ModeResult } from "./scenarios/mode-comparison.ts";
 import { fanOutHeadline, type FanOutResult } from "./scenarios/fan-out.ts";
 import type { WriteThroughput } from "./scenarios/write-throughput.ts";
 import type { FloorResult } from "./scenarios/fan-out-floor.ts";
+import type { ScalingResult } from "./scenarios/worker-scaling.ts";
+import { apiCpuMsPer1000 } from "./scenarios/fan-out-rounds.ts";
+import { measuredText, verdicts, verdictText, wireBytesPerEvent } from "./targets.ts";
 import type { Profile } from "./profile.ts";
 import { median } from "./latency.ts";
 import { REPO_ROOT } from "./launcher.ts";
@@ -32,19 +35,10 @@ export interface Results {
   modes: { streaming: ModeResult; polling: ModeResult };
   fanout: FanOutResult;
   floor: FloorResult;
+  /** Fan-out with 1, 2, … API-server workers, unpinned and pinned apart from the clients. */
+  scaling: ScalingResult;
   writes: WriteThroughput;
   wallSeconds: number;
-}
-
-export interface TargetVerdict {
-  name: string;
-  target: string;
-  measured: number;
-  unit: string;
-  met: boolean;
-  /** measured ÷ target for "at most" targets, target ÷ measured for "at least" (> 1 = missed by that factor). */
-  missFactor: number;
-  note: string;
 }
 
 export function machineInfo(quick: boolean, storage: string): Machine {
@@ -70,46 +64,39 @@ const int = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString("e
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${f(a / b, 1)}×` : a === 0 && b === 0 ? "—" : "∞");
 const mib = (kib: number) => f(kib / 1024, 1);
 
-function atMost(name: string, target: number, measured: number, unit: string, note = ""): TargetVerdict {
-  const met = Number.isFinite(measured) && measured <= target;
-  const goal = target === 0 ? `= 0 ${unit}` : `≤ ${target} ${unit}`;
-  return { name, target: goal, measured, unit, met, missFactor: target === 0 ? (measured > 0 ? Infinity : 0) : measured / target, note };
-}
-
-function atLeast(name: string, target: number, measured: number, unit: string, note = ""): TargetVerdict {
-  const met = Number.isFinite(measured) && measured >= target;
-  return { name, target: `≥ ${int(target)} ${unit}`, measured, unit, met, missFactor: measured > 0 ? target / measured : Infinity, note };
-}
-
-export function verdicts(r: Results): TargetVerdict[] {
-  const h = fanOutHeadline(r.fanout);
-  return [
-    atMost(
-      "streaming p99 at 1,000 watchers, 100 events/s",
-      5,
-      h.p99,
-      "ms",
-      `median of ${r.fanout.steady.length} round(s), ack → watch client; reference raw server on this box: p99 ${f(r.floor.latency.fromAck.p99, 1)} ms`,
-    ),
-    atLeast("deliveries per second, sustained", 200_000, h.deliveriesPerS, "deliveries/s", `bursts at ${r.fanout.steadyAt} watchers, median of ${r.fanout.burst.length}`),
-    atMost("RSS per idle watcher", 8, r.fanout.rss.kibPerWatcher, "KiB", `API server RSS delta over ${int(r.fanout.rss.watchers - r.fanout.rss.baseWatchers)} watchers`),
-    atMost("List calls per minute when idle (streaming)", 0, r.modes.streaming.idle.listPerMin, "calls/min", `${f(r.modes.streaming.idle.ms / 1000, 0)} s window`),
-  ];
-}
-
-function verdictText(v: TargetVerdict): string {
-  const x = (k: number) => `${f(k, k < 1.1 ? 2 : 1)}×`;
-  if (v.met) return v.missFactor > 0 && Number.isFinite(v.missFactor) ? `met (${x(1 / v.missFactor)} headroom)` : "met";
-  if (!Number.isFinite(v.measured)) return "MISSED (not measured)";
-  if (v.target.startsWith("= 0")) return `MISSED (by ${f(v.measured, 1)} ${v.unit})`;
-  const goal = Number(v.target.replace(/[^0-9.]/g, ""));
-  const by = v.missFactor < 1.1 ? `${f((v.missFactor - 1) * 100, 1)}%` : x(v.missFactor);
-  return `MISSED by ${by} (${v.unit === "deliveries/s" ? int(goal - v.measured) : f(Math.abs(v.measured - goal), 2)} ${v.unit} off)`;
-}
-
 function pad(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd());
+}
+
+/** The worker-scaling table: each variant beside the reference server. */
+function renderScaling(r: Results): string[] {
+  const sc = r.scaling;
+  const pr = r.profile;
+  const out = [
+    `Worker scaling — api.workers (threads on one port, SO_REUSEPORT), ${int(sc.watchers)} namespace-scoped watchers, ` +
+      `${pr.scalingRounds} steady round(s) of ${pr.steadyRate} events/s and one burst per variant; pinned = API server on its CPUs (taskset), ` +
+      `watch clients, backend and writer on the others.`,
+  ];
+  const rows: string[][] = [["variant", "p50 (ms)", "p99 (ms)", "p99 ÷ reference", "burst deliveries/s", "API CPU ms / 1,000 deliveries"]];
+  const ref = r.floor.latency.fromAck.p99;
+  for (const v of sc.variants) {
+    const pinRef = v.serverCpus ? sc.pinnedReference?.latency.fromAck.p99 : ref;
+    rows.push([
+      `${v.workers} worker${v.workers > 1 ? "s" : ""}${v.serverCpus ? `, pinned to CPU ${v.serverCpus}` : ""}`,
+      f(v.p50, 2),
+      f(v.p99, 2),
+      pinRef ? ratio(v.p99, pinRef) : "n/a",
+      int(v.burstDeliveriesPerS),
+      f(v.apiCpuMsPer1000, 2),
+    ]);
+  }
+  rows.push(["reference server (unpinned)", f(r.floor.latency.fromAck.p50, 2), f(ref, 2), "1.0×", "", f(r.floor.cpuMsPer1000, 2)]);
+  const pr2 = sc.pinnedReference;
+  if (pr2) rows.push([`reference server, pinned to CPU ${pr2.pinnedTo}`, f(pr2.latency.fromAck.p50, 2), f(pr2.latency.fromAck.p99, 2), "1.0×", "", f(pr2.cpuMsPer1000, 2)]);
+  out.push(...pad(rows));
+  if (sc.pinSkipped) out.push(`pinned variants skipped: ${sc.pinSkipped}`);
+  return out;
 }
 
 export function renderTable(r: Results): string {
@@ -149,6 +136,8 @@ export function renderTable(r: Results): string {
     ["load: backend List calls/min", f(s.load.listPerMin, 1), f(p.load.listPerMin, 1), ""],
     ["load: bytes API server↔backend per write", int(s.load.wireBytes / Math.max(1, s.writes)), int(p.load.wireBytes / Math.max(1, p.writes)), ratio(p.load.wireBytes, s.load.wireBytes)],
     ["load: backend CPU (% of a core)", f(s.load.backend.cpuShare * 100, 0), f(p.load.backend.cpuShare * 100, 0), ""],
+    ["while writing: backend CPU (s)", f(s.during.backend.cpuSeconds, 2), f(p.during.backend.cpuSeconds, 2), ratio(p.during.backend.cpuSeconds, s.during.backend.cpuSeconds)],
+    ["while writing: API server CPU (s)", f(s.during.apiServer.cpuSeconds, 2), f(p.during.apiServer.cpuSeconds, 2), ratio(p.during.apiServer.cpuSeconds, s.during.apiServer.cpuSeconds)],
     ["load: API server CPU (% of a core)", f(s.load.apiServer.cpuShare * 100, 0), f(p.load.apiServer.cpuShare * 100, 0), ""],
     ["load: backend RSS (MiB)", mib(s.load.backend.rssKiB), mib(p.load.backend.rssKiB), ""],
     ["load: API server RSS (MiB)", mib(s.load.apiServer.rssKiB), mib(p.load.apiServer.rssKiB), ""],
@@ -197,9 +186,19 @@ export function renderTable(r: Results): string {
       `${f(fl.writeMsPerEvent, 2)} ms of writes → API server p99 is ${ratio(h.p99, fl.latency.fromAck.p99)} the reference`,
   );
   out.push(
+    `CPU per 1,000 deliveries at steady load: API server ${f(median(fo.steady.map(apiCpuMsPer1000)), 2)} ms (1 worker), reference server ${f(fl.cpuMsPer1000, 2)} ms`,
+  );
+  const wire = wireBytesPerEvent(r);
+  out.push(
+    `bytes API server↔backend per event: streaming ${int(wire.streamingSteady)} B one event at a time, ${int(wire.streamingBurst)} B in Sync bursts; ` +
+      `polling ${int(wire.polling)} B (its Lists, per write)`,
+  );
+  out.push(
     `idle memory: API server RSS ${mib(fo.rss.baseKiB)} MiB with ${fo.rss.baseWatchers} watchers → ${mib(fo.rss.kiB)} MiB with ${int(fo.rss.watchers)} ` +
       `= ${f(fo.rss.kibPerWatcher, 2)} KiB per idle watcher`,
   );
+  out.push("");
+  out.push(...renderScaling(r));
   out.push("");
   const w = r.writes;
   out.push(
@@ -209,10 +208,15 @@ export function renderTable(r: Results): string {
   );
   out.push("");
   out.push("Targets (measured, not asserted):");
-  const trows: string[][] = [["target", "goal", "measured", "verdict"]];
-  for (const v of verdicts(r)) trows.push([v.name, v.target, `${v.unit === "deliveries/s" ? int(v.measured) : f(v.measured, 2)} ${v.unit}`, verdictText(v)]);
+  const trows: string[][] = [["target", "goal", "measured", "verdict", "beside"]];
+  for (const v of verdicts(r)) trows.push([v.name, v.target, measuredText(v), verdictText(v), v.reference]);
   out.push(...pad(trows));
-  const problems = [...r.modes.streaming.problems.map((x) => `streaming: ${x}`), ...r.modes.polling.problems.map((x) => `polling: ${x}`), ...fo.problems.map((x) => `fan-out: ${x}`)];
+  const problems = [
+    ...r.modes.streaming.problems.map((x) => `streaming: ${x}`),
+    ...r.modes.polling.problems.map((x) => `polling: ${x}`),
+    ...fo.problems.map((x) => `fan-out: ${x}`),
+    ...r.scaling.problems.map((x) => `worker scaling: ${x}`),
+  ];
   if (w.postErrors) problems.push(`write throughput: ${w.postErrors} POSTs failed, last: ${w.lastPostError}`);
   out.push("");
   out.push(problems.length ? `Problems seen:\n${problems.map((x) => `  - ${x}`).join("\n")}` : "Problems seen: none (no lost events, no ERROR events, no dropped watches, no crashes).");
@@ -277,9 +281,24 @@ export function renderJson(r: Results): string {
       complete: r.floor.complete,
     },
     rss_kib_per_idle_watcher: round(r.fanout.rss.kibPerWatcher, 2),
+    backend_cpu_s_while_writing: { streaming: round(s.during.backend.cpuSeconds, 2), polling: round(p.during.backend.cpuSeconds, 2) },
+    api_server_cpu_ms_per_1000_deliveries: { api_server: round(median(r.fanout.steady.map(apiCpuMsPer1000)), 2), reference: round(r.floor.cpuMsPer1000, 2) },
+    wire_bytes_per_event: Object.fromEntries(Object.entries(wireBytesPerEvent(r)).map(([k, v]) => [k, Math.round(v)])),
+    worker_scaling: {
+      watchers: r.scaling.watchers,
+      variants: r.scaling.variants.map((v) => ({
+        workers: v.workers,
+        pinned_to: v.serverCpus ?? null,
+        p50_ms: round(v.p50),
+        p99_ms: round(v.p99),
+        burst_deliveries_per_s: Math.round(v.burstDeliveriesPerS),
+        api_cpu_ms_per_1000_deliveries: round(v.apiCpuMsPer1000, 2),
+      })),
+      pinned_reference_p99_ms: r.scaling.pinnedReference ? round(r.scaling.pinnedReference.latency.fromAck.p99) : null,
+    },
     write_throughput: { k8s_post_per_s: Math.round(r.writes.postPerS), sync_per_s: Math.round(r.writes.syncPerS) },
-    targets: Object.fromEntries(verdicts(r).map((v) => [v.name, { goal: v.target, measured: round(v.measured, 2), met: v.met, miss_factor: round(v.missFactor, 2) }])),
-    problems: [...s.problems, ...p.problems, ...r.fanout.problems].length,
+    targets: Object.fromEntries(verdicts(r).map((v) => [v.name, { goal: v.target, measured: round(v.measured, 2), met: v.met, miss_factor: round(v.missFactor, 2), reference: v.reference }])),
+    problems: [...s.problems, ...p.problems, ...r.fanout.problems, ...r.scaling.problems].length,
   });
 }
 
@@ -297,8 +316,8 @@ export function writeReadme(table: string): void {
     "Generated by `npx bun run bench --write-readme` (bench/system.bench.ts; not part of the test suite): a real backend and real API server " +
     "processes, raw-socket watch clients in a separate process, a byte-counting TCP proxy between each API server and the backend, " +
     "everything measured from outside (/proc, the backend's /metrics, the proxy, receipt times at the clients). " +
-    "`npx bun run bench --quick` is the under-two-minutes version; `--profile DIR` writes a CPU profile of every child; " +
-    "`--storage sqlite` uses a SQLite backend. The last line of the output is one JSON object. " +
+    "`npx bun run bench --quick` is the under-three-minutes version; `--profile DIR` writes a CPU profile of every child; " +
+    "`--storage sqlite` uses a SQLite backend. Before the last line come one JSON line per target (`figure`, `goal`, `measured`, `met`, `reference`); the last line is one JSON object with every figure. " +
     "This machine is shared, so figures move from run to run: compare ratios, not absolute values.";
   writeFileSync(file, `${text.slice(0, i + START.length)}\n${intro}\n\n\`\`\`\n${table}\n\`\`\`\n${text.slice(j)}`);
 }

@@ -34,19 +34,23 @@ export async function startBackendProc(storage: string, access?: BenchBackendAcc
   return { child, port, access };
 }
 
-/** Starts an API server in `mode` whose BACKEND_ENDPOINT is a fresh counting proxy to the backend. */
+/**
+ * Starts an API server in `mode` whose BACKEND_ENDPOINT is a fresh counting proxy to the backend;
+ * `workers` > 1 runs it in worker mode (NETGUARD_API_WORKERS: that many threads on one port).
+ */
 export async function startApiServerProc(
   mode: "streaming" | "polling",
   backendPort: number,
   pollingInterval = "5s",
   access?: BenchBackendAccess,
+  workers = 1,
 ): Promise<ApiServerProc> {
   const proxy = await startCountingProxy(backendPort);
   const port = await freePort();
   let child: Child;
   try {
     child = await launch({
-      name: `API server (${mode})`,
+      name: `API server (${mode}${workers > 1 ? `, ${workers} workers` : ""})`,
       args: ["src/main.ts", "apiserver"],
       env: {
         NETGUARD_API_ADDR: `127.0.0.1:${port}`,
@@ -54,6 +58,7 @@ export async function startApiServerProc(
         BACKEND_ENDPOINT: `127.0.0.1:${proxy.port}`,
         WATCH_MODE: mode,
         WATCH_POLLING_INTERVAL: pollingInterval,
+        NETGUARD_API_WORKERS: String(workers),
         ...access?.apiServerEnv,
       },
       ready: /API server listening on/,

@@ -6,6 +6,8 @@
  * server's overhead" or "the box".
  */
 import type { LatencySummary } from "../latency.ts";
+import { pinProcess } from "../cpu-pin.ts";
+import { procDelta } from "../proc-stats.ts";
 import { freePort, launch } from "../launcher.ts";
 import { LineChannel } from "../line-channel.ts";
 import type { Profile } from "../profile.ts";
@@ -18,9 +20,13 @@ export interface FloorResult {
   /** Time the reference server spent writing one event to every socket. */
   writeMsPerEvent: number;
   complete: boolean;
+  /** The reference server's CPU per 1,000 deliveries (ms), to set beside the API server's. */
+  cpuMsPer1000: number;
+  /** The CPUs it was pinned to (taskset -c), when pinned. */
+  pinnedTo?: string;
 }
 
-export async function runFanOutFloor(p: Profile, pool: WatchPool, log: (s: string) => void): Promise<FloorResult> {
+export async function runFanOutFloor(p: Profile, pool: WatchPool, log: (s: string) => void, o: { pinTo?: string } = {}): Promise<FloorResult> {
   const port = await freePort();
   const channel = new LineChannel();
   const child = await launch({
@@ -32,19 +38,23 @@ export async function runFanOutFloor(p: Profile, pool: WatchPool, log: (s: strin
   });
   channel.attach(child);
   try {
+    if (o.pinTo) pinProcess(child.pid, o.pinTo);
     const watchers = p.fanoutLevels[0]!;
     await pool.open(port, "/reference?watch=true", watchers, 500);
     await new Promise((r) => setTimeout(r, 500));
     await pool.mark(true);
     const count = Math.round((p.steadyRate * p.steadyMs) / 1000);
+    const cpuBefore = child.sample();
     const r = await channel.request<{ acks: WriteAck[]; writeMsPerEvent: number; watchers: number }>({ op: "run", count, rate: p.steadyRate, firstRv: 1 }, p.steadyMs + 30_000);
     const w = await pool.wait(count, 10_000);
+    const cpu = procDelta(cpuBefore, child.sample());
     const latency = await pool.latency(r.acks);
+    const cpuMsPer1000 = (cpu.cpuSeconds * 1000) / Math.max(1, latency.matched / 1000);
     log(
-      `  reference server, ${r.watchers} watchers × ${p.steadyRate}/s: p50 ${latency.fromAck.p50.toFixed(2)} ms, p99 ${latency.fromAck.p99.toFixed(2)} ms ` +
+      `  reference server${o.pinTo ? ` (pinned to CPU ${o.pinTo})` : ""}, ${r.watchers} watchers × ${p.steadyRate}/s: p50 ${latency.fromAck.p50.toFixed(2)} ms, p99 ${latency.fromAck.p99.toFixed(2)} ms ` +
         `(emit → receipt); writing one event to all sockets took ${r.writeMsPerEvent.toFixed(2)} ms`,
     );
-    return { watchers: r.watchers, latency, writeMsPerEvent: r.writeMsPerEvent, complete: w.complete };
+    return { watchers: r.watchers, latency, writeMsPerEvent: r.writeMsPerEvent, complete: w.complete, cpuMsPer1000, pinnedTo: o.pinTo };
   } finally {
     await pool.closeAll().catch(() => undefined);
     await channel.stop();

@@ -11,9 +11,9 @@
  * Bursts stay below the API server's cache ring (4,096 events per kind), so a watcher that falls
  * behind is slow, not expired.
  */
-import { benchService, pacedUpdates, type BackendWriter } from "../backend-writer.ts";
-import { median, wallMs, type LatencySummary } from "../latency.ts";
-import { openWindow, type WindowFigures } from "../measure-window.ts";
+import { pacedUpdates, type BackendWriter } from "../backend-writer.ts";
+import { median } from "../latency.ts";
+import { burstRound, steadyRound, type BurstRound, type RoundContext, type SteadyRound } from "./fan-out-rounds.ts";
 import type { Profile } from "../profile.ts";
 import { startApiServerProc, type BackendProc } from "../stack.ts";
 import { watchPath, watchPathAllNamespaces, type WatchPool } from "../watch-pool.ts";
@@ -30,23 +30,6 @@ export interface LevelResult {
   note: string;
 }
 
-export interface SteadyRound {
-  watchers: number;
-  latency: LatencySummary;
-  deliveriesPerS: number;
-  window: WindowFigures;
-  complete: boolean;
-}
-
-export interface BurstRound {
-  events: number;
-  deliveries: number;
-  ms: number;
-  deliveriesPerS: number;
-  complete: boolean;
-  window: WindowFigures;
-}
-
 export interface FanOutResult {
   rss: { baseWatchers: number; baseKiB: number; watchers: number; kiB: number; kibPerWatcher: number; connectMs: number; failed: number };
   levels: LevelResult[];
@@ -60,6 +43,8 @@ export interface FanOutResult {
   problems: string[];
 }
 
+export type { BurstRound, SteadyRound } from "./fan-out-rounds.ts";
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BASE_WATCHERS = 10;
 
@@ -69,24 +54,7 @@ export async function runFanOut(p: Profile, backend: BackendProc, writer: Backen
   const targets = { backendPort: backend.port, backendAccess: backend.access, backend: backend.child, apiServer: api.child, proxy: api.proxy, client: pool.process };
   const path = async () => watchPath(p.namespace, await writer.currentRv());
   let tag = 0;
-  /** One steady round: `steadyRate` Updates/s for `steadyMs` to every connected watcher. */
-  const steadyRound = async (label: string, watchers: number): Promise<SteadyRound> => {
-    await pool.mark(true);
-    const win = await openWindow(targets);
-    const count = Math.round((p.steadyRate * p.steadyMs) / 1000);
-    const paced = await pacedUpdates(writer, { namespace: p.namespace, objects: p.objects, rate: p.steadyRate, count, tag: `steady-${tag++}` });
-    const sw = await pool.wait(paced.acks.length, 15_000);
-    const window = await win.close();
-    const latency = await pool.latency(paced.acks);
-    const span = ((sw.complete ? sw.allAt : wallMs()) - paced.startedAt) / 1000;
-    const round = { watchers, latency, deliveriesPerS: latency.matched / span, window, complete: sw.complete && latency.matched === latency.expected };
-    if (!round.complete) problems.push(`${label} at ${watchers}: ${latency.expected - latency.matched} deliveries missing; ${sw.errorLines} ERROR events ${sw.lastError}`);
-    log(
-      `  ${label}: ${p.steadyRate}/s × ${watchers} watchers: p50 ${latency.fromAck.p50.toFixed(2)} ms, p99 ${latency.fromAck.p99.toFixed(2)} ms, ` +
-        `max ${latency.fromAck.max.toFixed(1)} ms; API server CPU ${(window.apiServer.cpuShare * 100).toFixed(0)}%, client CPU ${(window.client.cpuShare * 100).toFixed(0)}%`,
-    );
-    return round;
-  };
+  const rounds: RoundContext = { p, writer, pool, targets, problems, log };
   try {
     // 1. idle memory per watcher
     await pool.open(api.port, await path(), BASE_WATCHERS);
@@ -152,36 +120,9 @@ export async function runFanOut(p: Profile, backend: BackendProc, writer: Backen
       if (api.child.exit) break;
 
       if (level === p.fanoutLevels[0]) {
-        for (let i = 0; i < p.steadyRounds; i++) steady.push(await steadyRound(`steady round ${i + 1}`, current));
+        for (let i = 0; i < p.steadyRounds; i++) steady.push(await steadyRound(rounds, `steady round ${i + 1}`, current));
         for (let i = 0; i < p.burstRounds; i++) {
-          await pool.mark(false);
-          const win = await openWindow(targets);
-          const t0 = wallMs();
-          for (let b = 0; b < p.burstBatches; b++) {
-            const batch = Array.from({ length: p.burstBatchSize }, (_, k) => {
-              const n = (b * p.burstBatchSize + k) % p.objects;
-              return benchService(p.namespace, n, `burst-${tag}-${b}-${k}`);
-            });
-            await writer.syncUpsert(batch);
-          }
-          tag++;
-          const events = p.burstBatches * p.burstBatchSize;
-          const bw = await pool.wait(events, 60_000);
-          const window = await win.close();
-          const ms = (bw.complete ? bw.allAt : wallMs()) - t0;
-          const deliveries = bw.complete ? events * current : bw.events;
-          const round = { events, deliveries, ms, deliveriesPerS: deliveries / (ms / 1000), complete: bw.complete, window };
-          burst.push(round);
-          if (!bw.complete) {
-            problems.push(
-              `burst round ${i + 1} at ${current}: ${bw.below} watchers short of ${events} events (min ${bw.minCount}); ` +
-                `${bw.errorLines} ERROR events ${bw.lastError}; ${bw.unexpectedCloses} closed ${bw.lastClose}`,
-            );
-          }
-          log(
-            `  burst ${events} events × ${current} watchers: ${(ms / 1000).toFixed(2)} s → ${(round.deliveriesPerS / 1000).toFixed(0)}k deliveries/s ` +
-              `${bw.complete ? "" : "(INCOMPLETE) "}; API server CPU ${(window.apiServer.cpuShare * 100).toFixed(0)}%, client CPU ${(window.client.cpuShare * 100).toFixed(0)}%`,
-          );
+          burst.push(await burstRound(rounds, `burst round ${i + 1}`, current));
           await sleep(500);
         }
       }
@@ -196,7 +137,7 @@ export async function runFanOut(p: Profile, backend: BackendProc, writer: Backen
       const o = await pool.open(api.port, watchPathAllNamespaces(await writer.currentRv()), n, 500);
       await sleep(1000);
       if (o.failed) problems.push(`all-namespaces watchers: ${o.failed} connections failed: ${o.lastConnectFailure}`);
-      for (let i = 0; i < p.clusterWideRounds; i++) clusterWide.push(await steadyRound(`all-namespaces round ${i + 1}`, o.opened));
+      for (let i = 0; i < p.clusterWideRounds; i++) clusterWide.push(await steadyRound(rounds, `all-namespaces round ${i + 1}`, o.opened));
     }
     if (api.child.exit) problems.push(`the API server exited (${api.child.exit}): ${api.child.tail().slice(-2000)}`);
     await pool.closeAll();

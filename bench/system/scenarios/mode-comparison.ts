@@ -10,6 +10,7 @@
 import type { BackendWriter } from "../backend-writer.ts";
 import { pacedUpdates } from "../backend-writer.ts";
 import type { LatencySummary } from "../latency.ts";
+import { procDelta, type ProcDelta } from "../proc-stats.ts";
 import { openWindow, type WindowFigures } from "../measure-window.ts";
 import type { Profile } from "../profile.ts";
 import { startApiServerProc, type BackendProc } from "../stack.ts";
@@ -21,6 +22,11 @@ export interface ModeResult {
   open: OpenResult;
   idle: WindowFigures;
   load: WindowFigures;
+  /**
+   * Only while the paced writes run (the same length in both modes, unlike `load`, whose drain
+   * waits a polling interval longer): the backend's and the API server's CPU under 100 writes/s.
+   */
+  during: { ms: number; backend: ProcDelta; apiServer: ProcDelta };
   writes: number;
   writeErrors: number;
   lastWriteError: string;
@@ -59,7 +65,13 @@ export async function runMode(
     await pool.mark(true);
     const loadWin = await openWindow(targets);
     const count = Math.round((p.loadRate * p.loadMs) / 1000);
+    const before = { backend: backend.child.sample(), api: api.child.sample(), t: performance.now() };
     const paced = await pacedUpdates(writer, { namespace: p.namespace, objects: p.objects, rate: p.loadRate, count, tag: `${mode}-load` });
+    const during = {
+      ms: performance.now() - before.t,
+      backend: procDelta(before.backend, backend.child.sample()),
+      apiServer: procDelta(before.api, api.child.sample()),
+    };
     const drainMs = mode === "polling" ? p.pollingIntervalMs + 5000 : 5000;
     const delivery = await pool.wait(paced.acks.length, drainMs);
     const load = await loadWin.close();
@@ -86,6 +98,7 @@ export async function runMode(
       open,
       idle,
       load,
+      during,
       writes: paced.acks.length,
       writeErrors: paced.errors,
       lastWriteError: paced.lastError,

@@ -1,0 +1,109 @@
+/**
+ * How fan-out scales with API-server workers (api.workers, src/runtime/api-workers.ts), measured
+ * side by side in one run: for each variant, an API server with that many workers, `fanoutLevels[0]`
+ * (1,000) namespace-scoped watchers, `scalingRounds` steady rounds and one burst round
+ * (fan-out-rounds.ts). Variants:
+ *  - unpinned: workers 1, 2 and the machine's core count (when more than 2); everything shares the
+ *    machine's cores, as in the headline fan-out figures;
+ *  - pinned (taskset, cpu-pin.ts): the API server on the first half of the CPUs, the watch clients,
+ *    the backend and this process on the rest; workers 1 and (with 4+ cores) one per server CPU.
+ *    The reference raw-socket server is pinned the same way, so the server's own floor — what it
+ *    costs when its clients do not share its cores — is visible beside it.
+ */
+import { cpus } from "node:os";
+import type { BackendWriter } from "../backend-writer.ts";
+import { allCpus, canPin, pinProcess } from "../cpu-pin.ts";
+import { median } from "../latency.ts";
+import type { Profile } from "../profile.ts";
+import { startApiServerProc, type BackendProc } from "../stack.ts";
+import { watchPath, type WatchPool } from "../watch-pool.ts";
+import { runFanOutFloor, type FloorResult } from "./fan-out-floor.ts";
+import { apiCpuMsPer1000, burstRound, steadyRound, type BurstRound, type RoundContext, type SteadyRound } from "./fan-out-rounds.ts";
+
+export interface ScalingVariant {
+  workers: number;
+  /** CPUs of the API server when pinned (taskset -c list); undefined = not pinned. */
+  serverCpus?: string;
+  steady: SteadyRound[];
+  burst: BurstRound[];
+  /** Medians over the steady rounds. */
+  p50: number;
+  p99: number;
+  burstDeliveriesPerS: number;
+  apiCpuMsPer1000: number;
+}
+
+export interface ScalingResult {
+  watchers: number;
+  variants: ScalingVariant[];
+  /** The reference server pinned like the pinned variants (absent when pinning is not possible). */
+  pinnedReference?: FloorResult;
+  /** Why the pinned variants were skipped, when they were. */
+  pinSkipped?: string;
+  problems: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The variants this machine can run (see the file comment). */
+function plan(): { workers: number; serverCpus?: string; clientCpus?: string }[] {
+  const n = cpus().length;
+  const unpinned = [...new Set([1, 2, ...(n > 2 ? [n] : [])])].map((workers) => ({ workers }));
+  if (!canPin()) return unpinned;
+  const half = Math.max(1, Math.floor(n / 2));
+  const serverCpus = half === 1 ? "0" : `0-${half - 1}`;
+  const clientCpus = half === n - 1 ? String(half) : `${half}-${n - 1}`;
+  const pinned = [...new Set([1, half])].map((workers) => ({ workers, serverCpus, clientCpus }));
+  return [...unpinned, ...pinned];
+}
+
+export async function runWorkerScaling(p: Profile, backend: BackendProc, writer: BackendWriter, pool: WatchPool, log: (s: string) => void): Promise<ScalingResult> {
+  const problems: string[] = [];
+  const watchers = p.fanoutLevels[0]!;
+  const variants: ScalingVariant[] = [];
+  const others = [backend.child.pid, pool.process.pid, process.pid];
+  const variantsPlanned = plan();
+  const pins = variantsPlanned.some((v) => v.serverCpus);
+  try {
+    for (const v of variantsPlanned) {
+      if (pins) for (const pid of others) pinProcess(pid, v.clientCpus ?? allCpus());
+      const api = await startApiServerProc("streaming", backend.port, undefined, backend.access, v.workers);
+      try {
+        if (v.serverCpus) pinProcess(api.child.pid, v.serverCpus);
+        const name = `${v.workers} worker${v.workers > 1 ? "s" : ""}${v.serverCpus ? `, pinned to CPU ${v.serverCpus}` : ""}`;
+        const targets = { backendPort: backend.port, backendAccess: backend.access, backend: backend.child, apiServer: api.child, proxy: api.proxy, client: pool.process };
+        const rounds: RoundContext = { p, writer, pool, targets, problems, log };
+        const o = await pool.open(api.port, watchPath(p.namespace, await writer.currentRv()), watchers, 500);
+        if (o.failed) problems.push(`${name}: ${o.failed} connections failed: ${o.lastConnectFailure}`);
+        await sleep(1000);
+        const steady: SteadyRound[] = [];
+        for (let i = 0; i < p.scalingRounds; i++) steady.push(await steadyRound(rounds, `${name}, steady round ${i + 1}`, o.opened));
+        const burst = [await burstRound(rounds, `${name}, burst`, o.opened)];
+        if (api.child.exit) problems.push(`${name}: the API server exited (${api.child.exit}): ${api.child.tail().slice(-2000)}`);
+        variants.push({
+          workers: v.workers,
+          serverCpus: v.serverCpus,
+          steady,
+          burst,
+          p50: median(steady.map((s) => s.latency.fromAck.p50)),
+          p99: median(steady.map((s) => s.latency.fromAck.p99)),
+          burstDeliveriesPerS: median(burst.map((b) => b.deliveriesPerS)),
+          apiCpuMsPer1000: median(steady.map(apiCpuMsPer1000)),
+        });
+      } finally {
+        await pool.closeAll().catch(() => undefined);
+        await api.stop();
+      }
+    }
+    const pinnedPlan = variantsPlanned.find((v) => v.serverCpus);
+    let pinnedReference: FloorResult | undefined;
+    if (pinnedPlan) {
+      for (const pid of others) pinProcess(pid, pinnedPlan.clientCpus!);
+      log("  reference server, pinned like the pinned variants:");
+      pinnedReference = await runFanOutFloor(p, pool, log, { pinTo: pinnedPlan.serverCpus });
+    }
+    return { watchers, variants, pinnedReference, pinSkipped: pinnedPlan ? undefined : "taskset is missing or the machine has one CPU", problems };
+  } finally {
+    if (pins) for (const pid of others) pinProcess(pid, allCpus());
+  }
+}
