@@ -40,6 +40,7 @@ import { createDeriveStep, type DeriveSink } from "../derive/derive-step.ts";
 import { createInUseProtection, dueForRemoval, markForDeletion } from "./in-use-protection.ts";
 import { yieldToEventLoop } from "./yield-to-event-loop.ts";
 import { drainSharedLog, startReplicaTail, type ReplicaTail } from "./replica-tail.ts";
+import type { Preconditions } from "../../wire/preconditions.ts";
 
 export interface EngineOptions {
   persistence: Persistence;
@@ -71,10 +72,7 @@ export interface WriteOptions {
   dryRun?: boolean;
 }
 
-export interface Preconditions {
-  resourceVersion?: string;
-  uid?: string;
-}
+export type { Preconditions };
 
 export type SyncOperation = "upsert" | "delete" | "fullsync";
 

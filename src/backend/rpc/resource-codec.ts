@@ -3,12 +3,13 @@
  * watch events. Any values are cached per stored object, so an event is serialised once however
  * many watchers receive it.
  */
-import { create, type Message } from "@bufbuild/protobuf";
+import type { Message } from "@bufbuild/protobuf";
 import { anyPack, type Any } from "@bufbuild/protobuf/wkt";
-import { fromProto, toProto } from "../../kinds/convert.ts";
-import { kindByResourceCase, type KindDescriptor } from "../../kinds/kind-table.ts";
+import { toProto } from "../../kinds/convert.ts";
+import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import type { KubeObject } from "../../kinds/model.ts";
-import { ResourceSchema, type Resource } from "../../gen/netguard/v1/service_pb.ts";
+import type { Resource } from "../../gen/netguard/v1/service_pb.ts";
+import { packResource, unpackResource } from "../../wire/resource-packing.ts";
 import { EngineError } from "../../domain/mod.ts";
 
 const anyCache = new WeakMap<KubeObject, Any>();
@@ -35,13 +36,12 @@ export function anyOf(kind: KindDescriptor, obj: KubeObject): Any {
 }
 
 export function toResource(kind: KindDescriptor, obj: KubeObject): Resource {
-  return create(ResourceSchema, { object: { case: kind.resourceCase, value: messageOf(kind, obj) } as never });
+  return packResource(kind, obj, messageOf(kind, obj));
 }
 
 /** Resource oneof → kind and Kubernetes object; InvalidArgument when empty. */
 export function fromResource(r: Resource | undefined): { kind: KindDescriptor; obj: KubeObject } {
-  const c = r?.object.case;
-  const kind = c ? kindByResourceCase(c) : undefined;
-  if (!kind || !r?.object.value) throw new EngineError("BadRequest", "resource: one of the eight kinds must be set");
-  return { kind, obj: fromProto(kind, r.object.value as Message) };
+  const got = unpackResource(r);
+  if (!got) throw new EngineError("BadRequest", "resource: one of the eight kinds must be set");
+  return got;
 }
