@@ -1,5 +1,5 @@
 /**
- * The API server's /metrics: the seed's four watch metrics, watch clients per kind and source mode,
+ * The API server's /metrics: the four watch metrics of deploy/monitoring/, watch clients per kind and source mode,
  * the source mode itself and the configured one, watch-cache occupancy, lapped and terminated watchers, poller List calls,
  * backend RPCs by method and code, HTTP requests by verb/resource/code, and the process.
  *
@@ -74,7 +74,7 @@ export function createApiServerMetrics(): ApiServerMetrics {
   const stat = <K extends keyof ReturnType<WatchHubWithStats["stats"]>[string]>(key: K) =>
     perKind((k) => hub?.stats()[k]?.[key] as number | undefined);
 
-  r.collect("watch_streams_active_total", "Backend Watch streams feeding the watch caches, per resource type (the seed's name; a gauge).", "gauge", () =>
+  r.collect("watch_streams_active_total", "Backend Watch streams feeding the watch caches, per resource type (the established name, though a gauge).", "gauge", () =>
     Object.entries(hub?.sourceModes() ?? {}).map(([k, m]) => ({ labels: { resource_type: plural(k) }, value: m === "streaming" ? 1 : 0 })),
   );
   r.collect("watch_events_total", "Events that entered the watch caches, per resource type and event type.", "counter", () => {

@@ -1,5 +1,5 @@
 /**
- * The backend's /metrics: the seed's watch metrics (active streams, events), Connect RPCs by method
+ * The backend's /metrics: the watch metrics (active streams, events) under the names the dashboards use, Connect RPCs by method
  * and code with durations, the event store (ring occupancy, lapped and expired cursors, log reads),
  * the event log (size, retention floor, newest resourceVersion, oldest open watcher's position), objects per kind, and the process.
  */
@@ -27,7 +27,7 @@ const RPC_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
 
 export function createBackendMetrics(engine: Engine, persistence: Persistence): BackendMetrics {
   const r = createRegistry();
-  const active = r.gauge("watch_streams_active_total", "Open Watch streams per resource type (the seed's name; a gauge).", ["resource_type"]);
+  const active = r.gauge("watch_streams_active_total", "Open Watch streams per resource type (the established name, though a gauge).", ["resource_type"]);
   const activeChildren = new Map(KINDS.map((k) => [k.kind, active.labels(k.plural)]));
   r.collect("watch_events_total", "Committed change events per resource type and event type.", "counter", () => {
     const out = [];

@@ -1,4 +1,4 @@
-/** Go-style durations ("500ms", "5s", "1m30s", "24h") as used by the seed's config keys. */
+/** Go-style durations ("500ms", "5s", "1m30s", "24h") as the configuration's duration keys are written (config.ts). */
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Milliseconds, or undefined when the text is not a duration. */

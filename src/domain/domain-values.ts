@@ -1,5 +1,5 @@
 /**
- * Enum values and size limits of the netguard API (domain-reference §1.1), in one place so the
+ * Enum values and size limits of the netguard API (upstream netguard-pg-backend's), in one place so the
  * per-kind rule files agree on them and the error messages list the same supported values.
  */
 

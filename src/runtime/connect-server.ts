@@ -4,7 +4,7 @@
  * A plain net.Server looks at the first bytes of each connection: the HTTP/2 client preface goes
  * to a node:http2 server (the only server here that can send gRPC trailers), anything else to a
  * node:http server. Both run the same request handler. The node:* modules used here exist in Bun,
- * Deno and Node alike (see runtime-facts.md §2).
+ * Deno and Node alike (test/e2e/deno-smoke.test.ts runs this server under Deno).
  *
  * Every connection passes a ConnectionGuard: a cap on open connections, and header and idle timers
  * that close sockets doing nothing (never one with a request or stream in flight). A request line

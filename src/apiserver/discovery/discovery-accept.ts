@@ -2,7 +2,7 @@
  * Content negotiation for aggregated discovery. kubectl 1.32 sends
  * `application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,...;v=v2beta1...,application/json`
  * and accepts the aggregated body only with exactly that media type as Content-Type; answering an
- * aggregated body as plain JSON breaks discovery (kubectl-contract §1.1, P9). So the aggregated
+ * aggregated body as plain JSON breaks kubectl's discovery. So the aggregated
  * form is served only when asked for, in the version asked for.
  */
 

@@ -77,7 +77,7 @@ export function apiGroupDiscoveryList(discoveryVersion: string, withGroups: bool
 
 /**
  * `GET /version`. Minor "32": gcloud's kubectl dispatcher picks the client binary matching the
- * server's minor version (kubectl-contract P1), and 1.32 is the client this server was tested with.
+ * server's minor version, and 1.32 is the client this server was tested with.
  */
 export function versionInfo(): Record<string, string> {
   return {

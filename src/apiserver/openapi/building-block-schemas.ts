@@ -1,5 +1,5 @@
 /**
- * Schemas of the netguard types shared between kinds (domain-reference §1.1): references, ports,
+ * Schemas of the netguard types shared between kinds (as upstream netguard-pg-backend defines them): references, ports,
  * derived membership records. Published as components so `kubectl explain` names the type of a
  * field and so each type is described once.
  */

@@ -3,7 +3,7 @@
  * list (namespaced and all namespaces), create, deletecollection, get, replace, patch, delete and
  * the status subresource. kubectl 1.32 leaves validation to the server when it finds a PATCH
  * operation tagged with the kind's `x-kubernetes-group-version-kind` that declares the
- * `fieldValidation` query parameter (kubectl-contract §2.2), so every PATCH declares it. Patch
+ * `fieldValidation` query parameter, so every PATCH declares it. Patch
  * bodies are JSON patch, merge patch and apply only: advertising strategic merge patch would make
  * client-side apply try (and fail) to compute one.
  */

@@ -2,7 +2,7 @@
  * The OpenAPI v2 document, in the only form kubectl accepts: protobuf (gnostic `Document`). kubectl
  * 1.20 validates create/apply against it and knows no v3. The smallest valid document,
  * `Document{swagger: "2.0"}` (field 1, length 3, "2.0"), lists no kinds, so kubectl skips client-side
- * validation and the server validates instead (kubectl-contract §2.2). It must be served as
+ * validation and the server validates instead. It must be served as
  * `application/octet-stream`: Go's mime parser rejects the official protobuf content type, and JSON
  * here fails to parse as protobuf.
  */

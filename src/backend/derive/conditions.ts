@@ -1,6 +1,6 @@
 /**
- * Server-owned status conditions (`Ready`, `Validated`, `Synced`, `Error`; reasons from
- * domain-reference §1.1), computed in the same transaction as the change that causes them.
+ * Server-owned status conditions (`Ready`, `Validated`, `Synced`, `Error`, with upstream
+ * netguard-pg-backend's reasons), computed in the same transaction as the change that causes them.
  *
  * Upstream recomputed them in a later, separate transaction and stamped `lastTransitionTime` with
  * the current time on every recomputation, so every write was followed by a second event and the

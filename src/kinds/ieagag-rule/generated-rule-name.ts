@@ -1,5 +1,5 @@
 /**
- * Names of generated IEAgAgRules, exactly as upstream computes them (domain-reference §4.3):
+ * Names of generated IEAgAgRules, exactly as upstream netguard-pg-backend computes them:
  * `<ing|egr>-<h>` where `<h>` is the first 16 bytes of
  * SHA-256("<traffic lower>-<localAG name>-<targetAG name>-<protocol lower>") as lower-case hex in
  * 8-4-4-4-12 groups. The name is a pure function of the combination, so regenerating a rule

@@ -1,5 +1,5 @@
 /**
- * The IEAgAgRules generated from Ready RuleS2S (domain-reference §4.3): one per combination
+ * The IEAgAgRules generated from Ready RuleS2S, as upstream netguard-pg-backend generates them: one per combination
  * `traffic|localAG|targetAG|protocol` that at least one Ready rule contributes to. Ports are the
  * sorted union of every contribution (cross-rule aggregation); `trace` is true only when every
  * contributor has `trace: true`; action ACCEPT, logs true, priority 100 (persisted here, unlike

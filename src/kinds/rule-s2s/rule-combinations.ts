@@ -1,5 +1,6 @@
 /**
- * What one RuleS2S contributes to generated IEAgAgRules (domain-reference §4.3).
+ * What one RuleS2S contributes to the IEAgAgRules the backend generates (ieagag-rule/generated-rules.ts
+ * aggregates the contributions, as upstream netguard-pg-backend does).
  *
  * A rule is Ready when both of its Services exist and each belongs to at least one AddressGroup
  * (spec or binding; upstream looked at the spec list only). A Ready rule contributes, for every

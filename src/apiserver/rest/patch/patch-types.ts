@@ -1,7 +1,7 @@
 /**
  * Patch content types. JSON patch, merge patch and server-side apply are served; strategic merge
  * patch is answered 415 UnsupportedMediaType as for custom resources, which makes kubectl print
- * "application/strategic-merge-patch+json is not supported by ..." (kubectl-contract §3.3).
+ * "application/strategic-merge-patch+json is not supported by ..." (test/e2e/kubectl.test.ts checks it).
  */
 import { statusError } from "../../status.ts";
 import { mediaType } from "../admission/request-body.ts";
