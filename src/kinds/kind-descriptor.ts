@@ -34,6 +34,26 @@ export interface RefField {
   kind: string;
 }
 
+/** One upstream database row (column → value), as the import reads it. */
+export type UpstreamRow = Record<string, unknown>;
+
+/**
+ * Where the kind lives in an upstream netguard-pg-backend database and how its columns become the
+ * spec (read by `src/import/`; decoders in `src/import/row-decoders.ts`).
+ */
+export interface UpstreamImport {
+  /** Upstream's table; rows are keyed (namespace, name) and join k8s_metadata by resource_version. */
+  table: string;
+  /** Position in the import's write order: referenced kinds first (gaps leave room for new kinds). */
+  order: number;
+  /** spec field name → decoder. */
+  spec: readonly (readonly [string, (row: UpstreamRow) => unknown])[];
+  /** When set, every row is reported as skipped for this reason: this server derives the kind. */
+  derived?: string;
+  /** A reason to skip one row that is fine but must not be imported (e.g. a generated object). */
+  skip?: (row: UpstreamRow) => string | undefined;
+}
+
 /** What a kind's descriptor file writes; `defineKind` adds what follows from it. */
 export interface KindSpec {
   kind: string;
@@ -70,6 +90,8 @@ export interface KindSpec {
   openapi: KindSchemaParts;
   /** Derived fields, readiness and what a change affects. */
   derive: KindDerive;
+  /** How the import reads the kind from an upstream database; absent: not imported. */
+  upstream?: UpstreamImport;
 }
 
 /** A kind, complete. */

@@ -9,7 +9,7 @@ import { parseRequestFilter } from "../../kinds/selectors.ts";
 import type { StoredEvent } from "../store/persistence.ts";
 import type { Cursor } from "../event-store/event-store.ts";
 import { visibleType, wakeUp, type ChangeType, type WakeSource } from "../../watch-log/mod.ts";
-import { EngineError } from "./engine-error.ts";
+import { EngineError } from "../../domain/mod.ts";
 import type { Engine } from "./engine.ts";
 
 export type WatchItem =

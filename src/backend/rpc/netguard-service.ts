@@ -24,7 +24,7 @@ import {
   type WatchReq,
 } from "../../gen/netguard/v1/service_pb.ts";
 import type { ResourceIdentifier } from "../../gen/netguard/v1/resources_pb.ts";
-import { EngineError } from "../engine/engine-error.ts";
+import { EngineError } from "../../domain/mod.ts";
 import type { Engine, SyncOperation } from "../engine/engine.ts";
 import { watchKind, type WatchItem } from "../engine/watch-stream.ts";
 import { unimplementedSubject } from "./upstream-subjects.ts";

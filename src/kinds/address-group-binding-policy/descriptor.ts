@@ -4,6 +4,7 @@
  */
 import * as pb from "../../gen/netguard/v1/resources_pb.ts";
 import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
+import { refColumn as upstreamRef } from "../../import/row-decoders.ts";
 import { ADDRESS_GROUP_KIND } from "../address-group/kind-name.ts";
 import { typedRef } from "../codecs.ts";
 import { readyColumn, refColumn } from "../columns.ts";
@@ -55,4 +56,13 @@ export const ADDRESS_GROUP_BINDING_POLICY: KindDescriptor = defineKind({
   },
   // a policy influences others only by existing (validation of cross-namespace bindings)
   derive: {},
+  // before bindings: a cross-namespace binding needs its policy
+  upstream: {
+    table: "address_group_binding_policies",
+    order: 40,
+    spec: [
+      ["addressGroupRef", upstreamRef(ADDRESS_GROUP_KIND, "address_group_ref")],
+      ["serviceRef", upstreamRef(SERVICE_KIND, "service_ref")],
+    ],
+  },
 });

@@ -4,6 +4,7 @@
  */
 import * as pb from "../../gen/netguard/v1/resources_pb.ts";
 import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
+import { flatRef } from "../../import/row-decoders.ts";
 import { ADDRESS_GROUP_KIND } from "../address-group/kind-name.ts";
 import { typedRef } from "../codecs.ts";
 import { readyColumn, refColumn } from "../columns.ts";
@@ -54,4 +55,12 @@ export const ADDRESS_GROUP_BINDING: KindDescriptor = defineKind({
     ),
   },
   derive: addressGroupBindingDerive,
+  upstream: {
+    table: "address_group_bindings",
+    order: 50,
+    spec: [
+      ["serviceRef", flatRef(SERVICE_KIND, "service_namespace", "service_name")],
+      ["addressGroupRef", flatRef(ADDRESS_GROUP_KIND, "address_group_namespace", "address_group_name")],
+    ],
+  },
 });

@@ -5,6 +5,7 @@
  */
 import * as pb from "../../gen/netguard/v1/resources_pb.ts";
 import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
+
 import { defineKind, field, path, type KindDescriptor } from "../kind-descriptor.ts";
 import { blockNames } from "../openapi/block-names.ts";
 import { object, refWithDescription } from "../openapi/schema-types.ts";
@@ -53,4 +54,10 @@ export const ADDRESS_GROUP_PORT_MAPPING: KindDescriptor = defineKind({
     },
   },
   derive: addressGroupPortMappingDerive,
+  upstream: {
+    table: "address_group_port_mappings",
+    order: 30,
+    spec: [],
+    derived: "derived: this server computes every port mapping from its AddressGroup, Services and bindings",
+  },
 });

@@ -4,7 +4,9 @@
  */
 import * as pb from "../../gen/netguard/v1/resources_pb.ts";
 import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
-import { bool, int, listOf, messageOf, namespacedRef, present, str } from "../codecs.ts";
+import { flag, refList, text } from "../../import/row-decoders.ts";
+import { bool, enumOf, listOf, messageOf, namespacedRef, present, sameNamespaceRef, str } from "../codecs.ts";
+import { HOST_KIND } from "../host/kind-name.ts";
 import { readyColumn, specColumn } from "../columns.ts";
 import { defineKind, field, path, type KindDescriptor } from "../kind-descriptor.ts";
 import { blockNames } from "../openapi/block-names.ts";
@@ -26,7 +28,7 @@ const networkItem = messageOf([
 const hostReference = messageOf([
   ["ref", "ref", namespacedRef],
   ["uuid", "uuid", str],
-  ["source", "source", int],
+  ["source", "source", enumOf({ spec: 0, binding: 1 }, false)],
 ]);
 
 /** AddressGroup: see the file comment. */
@@ -46,7 +48,7 @@ export const ADDRESS_GROUP: KindDescriptor = defineKind({
     field("spec.defaultAction", "defaultAction", actionCodec),
     field("spec.logs", "logs", present(bool)),
     field("spec.trace", "trace", present(bool)),
-    field("spec.hosts", "hosts", listOf(namespacedRef)),
+    field("spec.hosts", "hosts", listOf(sameNamespaceRef(HOST_KIND))),
     field("status.addressGroupName", "addressGroupName", str),
     field("networks", "networks", listOf(networkItem)),
     field("xAggregatedHosts", "aggregatedHosts", listOf(hostReference)),
@@ -85,4 +87,15 @@ export const ADDRESS_GROUP: KindDescriptor = defineKind({
     },
   },
   derive: addressGroupDerive,
+  // upstream's `description` has no Kubernetes field; networks and aggregated hosts are derived
+  upstream: {
+    table: "address_groups",
+    order: 10,
+    spec: [
+      ["defaultAction", text("default_action")],
+      ["logs", flag("logs")],
+      ["trace", flag("trace")],
+      ["hosts", refList("Host", "hosts")],
+    ],
+  },
 });

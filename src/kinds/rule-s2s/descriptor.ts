@@ -4,6 +4,7 @@
  */
 import * as pb from "../../gen/netguard/v1/resources_pb.ts";
 import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
+import { flag, refColumn as upstreamRef, text } from "../../import/row-decoders.ts";
 import { bool, legacyIdentifiers, listOf, namespacedRef, present, typedRef } from "../codecs.ts";
 import { readyColumn, refColumn, specColumn } from "../columns.ts";
 import { defineKind, field, path, type KindDescriptor } from "../kind-descriptor.ts";
@@ -66,4 +67,15 @@ export const RULE_S2S: KindDescriptor = defineKind({
     },
   },
   derive: ruleS2SDerive,
+  // upstream's ieagag_rule_refs is derived (status.ieAgAgRuleRefs)
+  upstream: {
+    table: "rule_s2s",
+    order: 70,
+    spec: [
+      ["traffic", text("traffic")],
+      ["serviceLocalRef", upstreamRef(SERVICE_KIND, "service_local_ref")],
+      ["serviceRef", upstreamRef(SERVICE_KIND, "service_ref")],
+      ["trace", flag("trace")],
+    ],
+  },
 });

@@ -4,6 +4,7 @@
  */
 import * as pb from "../../gen/netguard/v1/resources_pb.ts";
 import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
+import { flatRef } from "../../import/row-decoders.ts";
 import { typedRef } from "../codecs.ts";
 import { readyColumn, refColumn } from "../columns.ts";
 import { defineKind, field, path, type KindDescriptor } from "../kind-descriptor.ts";
@@ -42,4 +43,9 @@ export const SERVICE_ALIAS: KindDescriptor = defineKind({
   },
   // an alias influences others only by existing (readiness of what references it)
   derive: {},
+  upstream: {
+    table: "service_aliases",
+    order: 60,
+    spec: [["serviceRef", flatRef(SERVICE_KIND, "service_namespace", "service_name")]],
+  },
 });

@@ -5,6 +5,7 @@
  */
 import * as pb from "../../gen/netguard/v1/resources_pb.ts";
 import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
+import { ingressPorts, optionalText, refList } from "../../import/row-decoders.ts";
 import { ADDRESS_GROUP_KIND } from "../address-group/kind-name.ts";
 import { enumOf, listOf, messageOf, namespacedRef, present, str, typedRef, type Codec } from "../codecs.ts";
 import { readyColumn, specValue } from "../columns.ts";
@@ -82,4 +83,14 @@ export const SERVICE: KindDescriptor = defineKind({
     },
   },
   derive: serviceDerive,
+  // upstream's aggregated_address_groups is derived (this server recomputes it)
+  upstream: {
+    table: "services",
+    order: 20,
+    spec: [
+      ["description", optionalText("description")],
+      ["ingressPorts", ingressPorts("ingress_ports")],
+      ["addressGroups", refList(ADDRESS_GROUP_KIND, "address_groups")],
+    ],
+  },
 });
