@@ -71,9 +71,7 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-/** The wire's registry (src/wire/registry.ts), re-exported for the tests' clients. */
-export { netguardRegistry };
-
+/** Starts the engine over `o.persistence` and serves it; resolves once the port listens. */
 export async function startBackend(o: BackendOptions): Promise<Backend> {
   const engine = await createEngine({
     persistence: o.persistence,

@@ -7,7 +7,8 @@ import { createClient, type Client, type Interceptor } from "@connectrpc/connect
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { netguardRegistry, startBackend, type Backend, type BackendAccessOptions } from "../../src/backend/backend.ts";
+import { startBackend, type Backend, type BackendAccessOptions } from "../../src/backend/backend.ts";
+import { netguardRegistry } from "../../src/wire/registry.ts";
 import { createMemoryPersistence } from "../../src/backend/store/memory-persistence.ts";
 import { NetguardService } from "../../src/gen/netguard/v1/service_pb.ts";
 import { certDir, createTestCa, pem, type CertFiles, type TestCa } from "../helpers/test-certs.ts";

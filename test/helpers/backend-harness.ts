@@ -10,7 +10,8 @@ import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } f
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { netguardRegistry, startBackend, type Backend } from "../../src/backend/backend.ts";
+import { startBackend, type Backend } from "../../src/backend/backend.ts";
+import { netguardRegistry } from "../../src/wire/registry.ts";
 import { createMemoryPersistence } from "../../src/backend/store/memory-persistence.ts";
 import type { Persistence, RetentionPolicy } from "../../src/backend/store/persistence.ts";
 import { openSqlitePersistence } from "../../src/backend/store/sqlite-persistence.ts";

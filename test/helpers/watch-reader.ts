@@ -3,7 +3,7 @@ import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import { fromProto } from "../../src/kinds/convert.ts";
 import type { KindDescriptor } from "../../src/kinds/kind-table.ts";
 import type { KubeObject } from "../../src/kinds/model.ts";
-import { netguardRegistry } from "../../src/backend/backend.ts";
+import { netguardRegistry } from "../../src/wire/registry.ts";
 import { WatchEvent_EventType, type WatchEvent } from "../../src/gen/netguard/v1/service_pb.ts";
 
 export interface SeenEvent {

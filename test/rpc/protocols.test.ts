@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { Code, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { netguardRegistry } from "../../src/backend/backend.ts";
+import { netguardRegistry } from "../../src/wire/registry.ts";
 import { NetguardService } from "../../src/gen/netguard/v1/service_pb.ts";
 import { clientFor } from "../helpers/backend-harness.ts";
 import { sample } from "../helpers/fixtures.ts";

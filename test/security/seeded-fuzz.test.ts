@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { create, toBinary, toJson } from "@bufbuild/protobuf";
 import { CreateReqSchema } from "../../src/gen/netguard/v1/service_pb.ts";
-import { netguardRegistry } from "../../src/backend/backend.ts";
+import { netguardRegistry } from "../../src/wire/registry.ts";
 import { kindByName } from "../../src/kinds/kind-table.ts";
 import { clientFor } from "../helpers/backend-harness.ts";
 import { allFixtures } from "../helpers/fixtures.ts";
