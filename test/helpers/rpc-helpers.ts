@@ -52,6 +52,20 @@ export function relabel(obj: KubeObject, value: string): KubeObject {
   return o;
 }
 
+/**
+ * `n` relabels of `obj`, one commit (one MODIFIED event) each: history for watch tests to replay.
+ * Returns the last version and every resourceVersion written, in order.
+ */
+export async function relabelTimes(client: NgClient, obj: KubeObject, n: number, tag: string): Promise<{ last: KubeObject; rvs: number[] }> {
+  const rvs: number[] = [];
+  let cur = obj;
+  for (let i = 0; i < n; i++) {
+    cur = await updateObj(client, relabel(cur, `${tag}${i}`));
+    rvs.push(Number(cur.metadata.resourceVersion));
+  }
+  return { last: cur, rvs };
+}
+
 /** Calls the kind's List RPC. */
 export async function listKind(client: NgClient, kind: KindDescriptor, query: Record<string, unknown> = {}) {
   const method = lower(kind.listMethod);

@@ -12,10 +12,9 @@ import { expect, test } from "bun:test";
 import { createBackendClient } from "../../../src/apiserver/backend-client.ts";
 import { MAX_EVENTS_PER_CHUNK } from "../../../src/apiserver/watch/watcher.ts";
 import { kindByName } from "../../../src/kinds/kind-table.ts";
-import type { KubeObject } from "../../../src/kinds/model.ts";
 import { clientFor } from "../../helpers/backend-harness.ts";
-import { listKind, relabel, updateObj } from "../../helpers/rpc-helpers.ts";
-import { about, backend, eventually, hub, makeSample, openWatch, params, rv, rvOf, sleepMs, useCleanup, type HubWatch, type NgClient } from "./watch-kit.ts";
+import { listKind, relabelTimes } from "../../helpers/rpc-helpers.ts";
+import { about, backend, eventually, hub, makeSample, openWatch, params, rvOf, sleepMs, useCleanup, type HubWatch } from "./watch-kit.ts";
 
 useCleanup();
 
@@ -23,17 +22,6 @@ const kind = kindByName("AddressGroup")!;
 const CAPACITY = 16;
 const HISTORY = 1500;
 const STALLED = 20;
-
-/** `n` updates of `obj`; returns the last version and every resourceVersion written. */
-async function churn(client: NgClient, obj: KubeObject, n: number, tag: string): Promise<{ last: KubeObject; rvs: number[] }> {
-  const rvs: number[] = [];
-  let cur = obj;
-  for (let i = 0; i < n; i++) {
-    cur = await updateObj(client, relabel(cur, `${tag}${i}`));
-    rvs.push(rv(cur));
-  }
-  return { last: cur, rvs };
-}
 
 /** Waits until `value` has not changed for 300 ms (at most 10 s). */
 async function settled(value: () => number): Promise<void> {
@@ -57,7 +45,7 @@ async function setup() {
   const obj = await makeSample(client, kind, 1);
   await warm.until((es) => about(es, obj.metadata.name).length === 1, 8000, "the cache is live");
   const listed = Number((await listKind(client, kind)).resourceVersion);
-  const history = await churn(client, obj, HISTORY, "h");
+  const history = await relabelTimes(client, obj, HISTORY, "h");
   await warm.until((es) => dataRvs(warm).at(-1) === history.rvs.at(-1), 15_000, "the history reached the cache");
   return { b, client, h, warm, listed, history };
 }
@@ -77,7 +65,7 @@ test("non-reading clients catching up from an old resourceVersion hold one bound
 
   // a new watcher and the warm one get every later event, in order, exactly once
   const live = openWatch(h, params(kind, { resourceVersion: String(history.rvs.at(-1)) }));
-  const later = await churn(client, history.last, 3 * CAPACITY, "l");
+  const later = await relabelTimes(client, history.last, 3 * CAPACITY, "l");
   await live.until(() => dataRvs(live).length >= later.rvs.length, 8000, "the live watcher's events");
   await warm.until(() => dataRvs(warm).at(-1) === later.rvs.at(-1), 8000, "the warm watcher's events");
   expect(dataRvs(live)).toEqual(later.rvs);
@@ -106,7 +94,7 @@ test("a catch-up client that pauses and resumes before the cache moves on is cau
   await sleepMs(200);
   w.resume();
   await w.until(() => dataRvs(w).length >= history.rvs.length, 15_000, "the whole history");
-  const more = await churn(client, history.last, 5, "m");
+  const more = await relabelTimes(client, history.last, 5, "m");
   await w.until(() => dataRvs(w).length >= history.rvs.length + more.rvs.length, 8000, "live events after the catch-up");
   expect(dataRvs(w)).toEqual([...history.rvs, ...more.rvs]);
   expect(w.events.some((e) => e.type === "ERROR")).toBe(false);

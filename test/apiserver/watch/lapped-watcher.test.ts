@@ -8,26 +8,14 @@
 import { expect, test } from "bun:test";
 import { createBackendClient } from "../../../src/apiserver/backend-client.ts";
 import { kindByName } from "../../../src/kinds/kind-table.ts";
-import type { KubeObject } from "../../../src/kinds/model.ts";
 import { clientFor } from "../../helpers/backend-harness.ts";
-import { relabel, updateObj } from "../../helpers/rpc-helpers.ts";
-import { about, backend, hub, makeSample, openWatch, params, rv, rvOf, useCleanup, type NgClient, type WireEvent } from "./watch-kit.ts";
+import { relabelTimes } from "../../helpers/rpc-helpers.ts";
+import { about, backend, hub, makeSample, openWatch, params, rv, rvOf, useCleanup, type WireEvent } from "./watch-kit.ts";
 
 useCleanup();
 
 const kind = kindByName("AddressGroup")!;
 const CAPACITY = 8;
-
-/** `n` updates of `obj` (one event each); returns the last version and every resourceVersion. */
-async function churn(client: NgClient, obj: KubeObject, n: number, tag: string): Promise<{ last: KubeObject; rvs: number[] }> {
-  const rvs: number[] = [];
-  let cur = obj;
-  for (let i = 0; i < n; i++) {
-    cur = await updateObj(client, relabel(cur, `${tag}${i}`));
-    rvs.push(rv(cur));
-  }
-  return { last: cur, rvs };
-}
 
 /** A streaming hub with a small cache, a warm watcher keeping it live, and one object to change. */
 async function setup() {
@@ -43,7 +31,7 @@ async function setup() {
   let round = 0;
   /** Writes `n` events and waits until the cache has them (the warm watcher saw the last). */
   const written = async (n: number) => {
-    const made = await churn(client, cur, n, `r${round++}-`);
+    const made = await relabelTimes(client, cur, n, `r${round++}-`);
     cur = made.last;
     await warm.until((es) => es.some((e) => rvOf(e) === made.rvs.at(-1)), 8000, "the writes reached the cache");
     return made.rvs;
