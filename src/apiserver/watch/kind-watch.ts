@@ -1,6 +1,7 @@
 /**
  * Everything one kind needs to serve watches: its cache, the source manager feeding it, the set of
- * connected watchers, and the flush that writes new events to them.
+ * connected watchers, the flush that writes new events to them, the catch-up streams of lagging
+ * watchers (catch-up.ts) and the timer wheel of their timeouts and bookmarks (watch-timers.ts).
  *
  * Publishing an event only schedules a flush (one timer, however many events and watchers); the
  * flush walks the watchers once and each writes one coalesced chunk. The source starts with the
@@ -11,12 +12,14 @@ import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import type { BackendClient } from "../backend-client.ts";
 import { waitForResourceVersion } from "../resource-version-wait.ts";
 import { statusBody } from "../status.ts";
+import { createCatchUpCoordinator } from "./catch-up.ts";
 import { createEventEncoder } from "./event-encoder.ts";
 import type { WatchFilter } from "./event-filter.ts";
 import { createSourceManager, effectiveMode, type SourceMode, type SourceSettings } from "./source-manager.ts";
 import { requestProgress } from "./progress-request.ts";
 import { createWatchCache, type WatchCache } from "./watch-cache.ts";
 import { createKindWatchStats, type KindWatchStats } from "./watch-stats.ts";
+import { createWatchTimers, timerResolutionMs } from "./watch-timers.ts";
 import type { WatchRequestParams } from "./watch-types.ts";
 import { createWatcher, type SharedChunks, type Watcher, type WatcherContext } from "./watcher.ts";
 
@@ -88,6 +91,9 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
     stats,
   );
   const source = createSourceManager({ ...o, cache, stats });
+  // Owned by the kind, not by its watchers: one set of catch-up streams and one timer wheel.
+  const catchUp = effectiveMode(o) !== "polling" ? createCatchUpCoordinator({ kind: o.kind, backend: o.backend, cache, stats }) : undefined;
+  const timers = createWatchTimers(timerResolutionMs(o.bookmarkIntervalMs));
 
   const ctx: WatcherContext = {
     kind: o.kind,
@@ -95,7 +101,8 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
     encoder: createEventEncoder(o.kind),
     stats,
     backend: o.backend,
-    catchUpAllowed: effectiveMode(o) !== "polling",
+    catchUp,
+    timers,
     bookmarkIntervalMs: o.bookmarkIntervalMs,
     freshen(rv, signal) {
       const current = async () => {
@@ -143,6 +150,8 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
       if (idleTimer) clearTimeout(idleTimer);
       if (flushTimer) clearTimeout(flushTimer);
       for (const w of [...watchers]) w.close();
+      catchUp?.close();
+      timers.close();
       await source.stop();
     },
   };

@@ -12,8 +12,10 @@ export interface KindWatchStats {
   errorsSent: number;
   /** Cursors the ring overwrote before the client read them (each ended with 410). */
   lappedCursors: number;
-  /** Clients older than the cache that were caught up with a short-lived backend Watch. */
+  /** Clients older than the cache that were caught up through a backend Watch. */
   catchUps: number;
+  /** Backend Watch streams opened for catch-ups (lagging clients with the same selectors share one). */
+  catchUpStreams: number;
   /** Events that entered the cache (from streams, relist diffs and poll diffs). */
   eventsPublished: number;
   /** The same, by change type. */
@@ -42,6 +44,7 @@ export function createKindWatchStats(): KindWatchStats {
     errorsSent: 0,
     lappedCursors: 0,
     catchUps: 0,
+    catchUpStreams: 0,
     eventsPublished: 0,
     eventsByType: { ADDED: 0, MODIFIED: 0, DELETED: 0 },
     upstreamWatchCalls: 0,

@@ -6,35 +6,35 @@
  * (`desiredSize`), one coalesced chunk per flush; a client that does not read simply stops
  * advancing, and if the ring laps its cursor it is ended with a 410 Expired ERROR instead of
  * silently missing events. Nothing a slow client does reaches the source or other clients.
+ *
+ * The phases live in their own files: positioning (watcher-start.ts), the initial state
+ * (initial-phase.ts), catch-up from the backend (catch-up-phase.ts, with the kind's shared
+ * catch-up streams in catch-up.ts) and the live cursor (live-phase.ts). A watcher is one object
+ * whose methods are shared by every watcher: its stream source, abort listener, timer-wheel entry
+ * (watch-timers.ts) and catch-up membership are that object itself, so an idle watcher holds its
+ * cursor fields and its stream, and no closures or timers of its own.
  */
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
+import type { KubeObject } from "../../kinds/model.ts";
+import type { ChangeType } from "../../watch-log/mod.ts";
 import type { BackendClient } from "../backend-client.ts";
-import { tooLargeResourceVersionStatus } from "../resource-version-wait.ts";
 import { statusBody, type StatusBody } from "../status.ts";
 import type { Encodable, StateEntry } from "./cache-event.ts";
-import { wakeUp, type WakeSource } from "../../watch-log/mod.ts";
-import { expiredStatus, runCatchUp } from "./catch-up.ts";
-import {
-  concatChunks,
-  FIRST_CHUNK,
-  JSON_CONTENT_TYPE,
-  TABLE_CONTENT_TYPE,
-  type EventEncoder,
-  type WireVariant,
-} from "./event-encoder.ts";
+import type { CatchUpCoordinator, CatchUpMember } from "./catch-up.ts";
+import { deliverCatchUp, pumpCatchUp } from "./catch-up-phase.ts";
+import { concatChunks, FIRST_CHUNK, JSON_CONTENT_TYPE, TABLE_CONTENT_TYPE, type EventEncoder, type WireVariant } from "./event-encoder.ts";
 import type { WatchFilter } from "./event-filter.ts";
+import { writeInitial } from "./initial-phase.ts";
+import { writeLive } from "./live-phase.ts";
 import type { WatchCache } from "./watch-cache.ts";
 import type { KindWatchStats } from "./watch-stats.ts";
+import type { TimedWatcher, TimerPurpose, WatchTimers } from "./watch-timers.ts";
 import type { WatchRequestParams } from "./watch-types.ts";
+import { positionWatcher } from "./watcher-start.ts";
+import { MAX_EVENTS_PER_CHUNK } from "./watcher-bounds.ts";
+import { expiredStatus } from "./expired-status.ts";
 
-/** Most events put into one chunk (bounds one write and one catch-up step of a lagging client). */
-export const MAX_EVENTS_PER_CHUNK = 256;
-
-/**
- * Most bytes of catch-up events one client may have buffered (encoded, waiting for room) before its
- * catch-up releases the backend stream: what a client that stops reading costs during a catch-up.
- */
-export const MAX_CATCH_UP_BUFFER_BYTES = 256 * 1024;
+export { MAX_CATCH_UP_BUFFER_BYTES, MAX_EVENTS_PER_CHUNK } from "./watcher-bounds.ts";
 
 /** Chunks built during one flush, shared by unfiltered watchers at the same position. */
 export type SharedChunks = Map<string, { bytes: Uint8Array; endSeq: number; lastRv: number; events: number }>;
@@ -45,8 +45,10 @@ export interface WatcherContext {
   encoder: EventEncoder;
   stats: KindWatchStats;
   backend: BackendClient;
-  /** Whether an old position may be caught up through a backend Watch (not in polling-only mode). */
-  catchUpAllowed: boolean;
+  /** The kind's catch-up streams; undefined when old positions cannot be caught up (polling-only mode). */
+  catchUp?: CatchUpCoordinator;
+  /** The kind's timer wheel (timeouts and bookmarks of every watcher). */
+  timers: WatchTimers;
   bookmarkIntervalMs: number;
   /** Waits (briefly) until the cache has reached `rv`: what a watch-list from a resourceVersion needs. */
   freshen(rv: number, signal: AbortSignal): Promise<{ reached: boolean; current: number }>;
@@ -69,7 +71,7 @@ export interface Watcher {
   close(): void;
 }
 
-type Phase = "waiting" | "catchup" | "initial" | "live";
+export type Phase = "waiting" | "catchup" | "initial" | "live";
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -81,304 +83,206 @@ export function createWatcher(
   signal: AbortSignal,
   timeoutMs: number,
 ): Watcher {
-  const { cache, encoder, stats } = ctx;
-  const variant: WireVariant = { format: params.format, include: params.includeObject };
-  const sharedPrefix = variant.format === "json" ? "j" : `t${variant.include}`;
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let phase: Phase = "waiting";
-  let closed = false;
-  let initial: readonly StateEntry[] | undefined;
-  let initialIdx = 0;
-  let initialEndRv: number | undefined;
-  let nextSeq = 0;
-  let watermark = 0;
-  let position = 0;
-  let columnsPending = variant.format === "table";
-  let bookmarkDue = false;
-  // Created only when a catch-up runs: most watchers never need one, and idle watchers are many.
-  let catchUpAbort: AbortController | undefined;
-  // A catch-up waiting for the client to make room: its wake-up, and the cache's sequence when the
-  // client last failed to take an event (a stall the cache outruns by a whole ring ends the watch
-  // with 410, as lapping does).
-  let roomWake: (() => void) | undefined;
-  let stallSeq = -1;
-  // Catch-up events encoded while the client had no room (bounded: see MAX_CATCH_UP_BUFFER_BYTES).
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  let timeoutTimer: ReturnType<typeof setTimeout> | undefined;
-  let bookmarkTimer: ReturnType<typeof setInterval> | undefined;
+  return new WatchClient(ctx, params, filter, signal, timeoutMs);
+}
 
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      start(c) {
-        controller = c;
-        c.enqueue(FIRST_CHUNK);
+/** The ReadableStream's source for a watcher: forwards to it (one small object, no closures). */
+class ClientStream {
+  constructor(private readonly w: WatchClient) {}
+  start(c: ReadableStreamDefaultController<Uint8Array>): void {
+    this.w.controller = c;
+    c.enqueue(FIRST_CHUNK);
+  }
+  pull(): void {
+    this.w.pump();
+  }
+  cancel(): void {
+    this.w.close();
+  }
+}
+
+/**
+ * A watcher's state, read and advanced by the phase files. Fields are public to them; nothing
+ * outside src/apiserver/watch/ sees more than the Watcher interface.
+ */
+export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventListenerObject {
+  readonly response: Response;
+  controller!: ReadableStreamDefaultController<Uint8Array>;
+  phase: Phase = "waiting";
+  closed = false;
+  readonly variant: WireVariant;
+  /** State entries still to send (initial phase) and the next one's index. */
+  initial: readonly StateEntry[] | undefined;
+  initialIdx = 0;
+  /** resourceVersion of the initial-events-end bookmark (watch-list), if one is due. */
+  initialEndRv: number | undefined;
+  /** Next ring sequence to read (live). */
+  nextSeq = 0;
+  /** Events at or below this were sent as initial state (or before a catch-up handed over). */
+  watermark = 0;
+  /** Newest resourceVersion this watcher has passed (sent or filtered out). */
+  position = 0;
+  /** Table watches send the column definitions with their first event. */
+  columnsPending: boolean;
+  bookmarkDue = false;
+  /** The position a catch-up started from (for its 410 message). */
+  catchUpFrom = 0;
+  /** A catch-up left its backend stream while the client had no room; it rejoins once it has. */
+  awaitingRoom = false;
+  /** The cache's sequence when the client last failed to take a catch-up event, or -1. */
+  stallSeq = -1;
+  /** Catch-up events encoded while the client had no room (bounded: MAX_CATCH_UP_BUFFER_BYTES). */
+  pending: Uint8Array[] | undefined;
+  pendingBytes = 0;
+  /** Only while waiting for the cache to reach a requested resourceVersion. */
+  freshenAbort: AbortController | undefined;
+  private timeoutBucket = -1;
+  private bookmarkBucket = -1;
+
+  constructor(
+    readonly ctx: WatcherContext,
+    readonly params: WatchRequestParams,
+    readonly filter: WatchFilter,
+    private readonly signal: AbortSignal,
+    timeoutMs: number,
+  ) {
+    this.variant = { format: params.format, include: params.includeObject };
+    this.columnsPending = params.format === "table";
+    const stream = new ReadableStream<Uint8Array>(new ClientStream(this), { highWaterMark: 1 });
+    this.response = new Response(stream, {
+      status: 200,
+      headers: {
+        "content-type": params.format === "table" ? TABLE_CONTENT_TYPE : JSON_CONTENT_TYPE,
+        "cache-control": "no-cache, private",
       },
-      pull() {
-        self.pump();
-      },
-      cancel() {
-        self.close();
-      },
-    },
-    { highWaterMark: 1 },
-  );
-  const response = new Response(stream, {
-    status: 200,
-    headers: {
-      "content-type": variant.format === "table" ? TABLE_CONTENT_TYPE : JSON_CONTENT_TYPE,
-      "cache-control": "no-cache, private",
-    },
-  });
-
-  const write = (bytes: Uint8Array) => {
-    try {
-      controller.enqueue(bytes);
-    } catch {
-      self.close();
-    }
-  };
-
-  const hasRoom = () => (controller.desiredSize ?? 0) > 0;
-  const roomSource: WakeSource = (wake) => {
-    roomWake = wake;
-    return () => {
-      if (roomWake === wake) roomWake = undefined;
-    };
-  };
-  /** Writes the buffered catch-up events if the client has room; true when nothing is left. */
-  const flushCatchUp = (): boolean => {
-    if (pending.length === 0) return true;
-    if (!hasRoom()) return false;
-    const bytes = concatChunks(pending);
-    pending = [];
-    pendingBytes = 0;
-    stallSeq = -1;
-    write(bytes);
-    return true;
-  };
-  /** Resolves once the buffered catch-up events are written (false when the watcher ended meanwhile). */
-  const room = async (abort: AbortSignal): Promise<boolean> => {
-    while (!closed && !abort.aborted && !flushCatchUp()) await wakeUp({ sources: [roomSource], signal: abort });
-    return !closed && !abort.aborted;
-  };
-
-  const lineFor = (item: Encodable, type: "ADDED" | "MODIFIED" | "DELETED") => {
-    const withColumns = columnsPending;
-    columnsPending = false;
-    stats.eventsDelivered++;
-    return encoder.line(item, type, variant, withColumns);
-  };
-
-  const goLive = (afterRv: number) => {
-    nextSeq = cache.ring.seqAfterRv(afterRv);
-    if (afterRv > watermark) watermark = afterRv;
-    position = afterRv;
-    phase = "live";
-    self.pump();
-  };
-
-  const buildShared = (from: number) => {
-    const ring = cache.ring;
-    const end = Math.min(ring.nextSeq, from + MAX_EVENTS_PER_CHUNK);
-    const parts: Uint8Array[] = [];
-    let lastRv = position;
-    for (let s = from; s < end; s++) {
-      const ev = ring.at(s)!;
-      parts.push(encoder.line(ev, ev.type, variant, false));
-      lastRv = ev.rv;
-    }
-    return { bytes: concatChunks(parts), endSeq: end, lastRv, events: parts.length };
-  };
-
-  async function begin(): Promise<void> {
-    while (!cache.ready) {
-      await cache.whenReady();
-      if (closed) return;
-    }
-    if (closed) return;
-    const rv = params.resourceVersion;
-    if (rv !== "" && rv !== "0" && Number(rv) > cache.rv) {
-      // A watch-list must start from a state at least as new as rv (kube-apiserver waits the same
-      // way and then ends the watch with an ERROR carrying the 504 "Too large resource version").
-      // kube-apiserver lets a plain watch from such a position wait for events indefinitely; here it
-      // gets the same bounded wait and ERROR: a position this server never reached means the client
-      // saw another history (a restored or replaced store), and the ERROR makes a reflector relist
-      // instead of hanging on a position that may never come.
-      const abort = (catchUpAbort = new AbortController());
-      const r = await ctx.freshen(Number(rv), abort.signal);
-      if (closed) return;
-      if (!r.reached) return self.fail(tooLargeResourceVersionStatus(rv, r.current));
-    }
-    if (rv === "" || rv === "0" || params.sendInitialEvents) {
-      initial = cache.snapshot();
-      nextSeq = cache.ring.nextSeq;
-      watermark = position = cache.rv;
-      if (params.sendInitialEvents) initialEndRv = cache.rv;
-      phase = "initial";
-      self.pump();
-      return;
-    }
-    const from = Number(rv);
-    if (cache.isServable(from)) return goLive(from);
-    if (!ctx.catchUpAllowed) return self.fail(expiredStatus(from, cache.floorRv));
-    phase = "catchup";
-    position = from;
-    stats.catchUps++;
-    const abort = (catchUpAbort = new AbortController());
-    await runCatchUp({
-      backend: ctx.backend,
-      kind: ctx.kind,
-      cache,
-      fromRv: from,
-      namespace: params.namespace,
-      labelSelector: params.labelSelector,
-      fieldSelector: params.fieldSelector,
-      signal: abort.signal,
-      room: () => room(abort.signal),
-      deliver(type, object, at) {
-        if (closed || phase !== "catchup") return false;
-        const line = lineFor({ object, rv: at }, type);
-        position = at;
-        pending.push(line);
-        pendingBytes += line.byteLength;
-        if (flushCatchUp()) return true;
-        if (stallSeq < 0) stallSeq = cache.ring.nextSeq; // the client stopped taking events here
-        return pending.length < MAX_EVENTS_PER_CHUNK && pendingBytes < MAX_CATCH_UP_BUFFER_BYTES;
-      },
-      switchToCache(at) {
-        if (closed || phase !== "catchup") return;
-        abort.abort();
-        goLive(at);
-      },
-      fail: (status) => self.fail(status),
     });
+    const now = Date.now();
+    this.timeoutBucket = ctx.timers.schedule(this, "timeout", now + Math.min(MAX_TIMER_MS, Math.max(0, timeoutMs)));
+    if (params.allowBookmarks) this.bookmarkBucket = ctx.timers.schedule(this, "bookmark", now + Math.max(1, ctx.bookmarkIntervalMs));
+    if (signal.aborted) queueMicrotask(() => this.close());
+    else signal.addEventListener("abort", this, { once: true });
   }
 
-  const self: Watcher = {
-    response,
-    get closed() {
-      return closed;
-    },
-    start() {
-      void begin().catch((e: unknown) => self.fail(statusBody(500, "InternalError", `watch failed: ${e instanceof Error ? e.message : String(e)}`)));
-    },
-    pump(shared) {
-      if (closed) return;
-      if (phase === "catchup") {
-        if (stallSeq >= 0 && cache.ring.nextSeq - stallSeq > cache.ring.capacity) {
-          // Stalled while the cache moved on by more than it holds: a live watcher at the cache's
-          // head when this one stalled would have been lapped by now, and this one is further back.
-          stats.lappedCursors++;
-          self.fail(expiredStatus(position, cache.floorRv));
-        } else if (!flushCatchUp()) return;
-        roomWake?.();
-        return;
-      }
-      if (phase !== "initial" && phase !== "live") return;
-      const ring = cache.ring;
-      if (ring.isLapped(nextSeq)) {
-        stats.lappedCursors++;
-        self.fail(expiredStatus(position, cache.floorRv));
-        return;
-      }
-      if ((controller.desiredSize ?? 0) <= 0) return;
-      // Catch-up events still buffered when the watcher switched to the cache go first.
-      const parts: Uint8Array[] = pending.length ? pending : [];
-      pending = [];
-      pendingBytes = 0;
-      let budget = MAX_EVENTS_PER_CHUNK;
-      if (phase === "initial") {
-        const list = initial!;
-        while (initialIdx < list.length && budget > 0) {
-          const entry = list[initialIdx++]!;
-          if (!filter.accepts(entry.object)) continue;
-          parts.push(lineFor(entry, "ADDED"));
-          budget--;
-        }
-        if (initialIdx >= list.length) {
-          initial = undefined;
-          if (initialEndRv !== undefined) {
-            parts.push(encoder.bookmark(initialEndRv, true));
-            stats.bookmarksSent++;
-          }
-          phase = "live";
-        }
-      }
-      if (phase === "live" && budget > 0) {
-        const first = nextSeq < ring.nextSeq ? ring.at(nextSeq)! : undefined;
-        if (shared && parts.length === 0 && filter.everything && !columnsPending && first && first.rv > watermark) {
-          const key = `${sharedPrefix}:${nextSeq}`;
-          let chunk = shared.get(key);
-          if (!chunk) shared.set(key, (chunk = buildShared(nextSeq)));
-          parts.push(chunk.bytes);
-          nextSeq = chunk.endSeq;
-          position = chunk.lastRv;
-          stats.eventsDelivered += chunk.events;
-        } else {
-          while (nextSeq < ring.nextSeq && budget > 0) {
-            const ev = ring.at(nextSeq++)!;
-            if (ev.rv <= watermark) continue;
-            position = ev.rv;
-            const type = filter.typeFor(ev);
-            if (!type) continue;
-            parts.push(lineFor(ev, type));
-            budget--;
-          }
-        }
-        if (bookmarkDue && nextSeq === ring.nextSeq) {
-          bookmarkDue = false;
-          parts.push(encoder.bookmark(Math.max(cache.rv, watermark, position), false));
-          stats.bookmarksSent++;
-        }
-      }
-      if (parts.length) write(concatChunks(parts));
-    },
-    onGap(fromRv, toRv) {
-      if (phase === "live" && watermark > fromRv && watermark < toRv) self.fail(expiredStatus(watermark, toRv));
-    },
-    fail(status) {
-      if (closed) return;
-      closed = true; // before writing: a re-entrant pull must not add events after the ERROR
-      stats.errorsSent++;
-      try {
-        controller.enqueue(encoder.error(status));
-      } catch {
-        // the client is gone
-      }
-      finish();
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      finish();
-    },
-  };
+  /** The request's signal aborted (the client went away). */
+  handleEvent(): void {
+    this.close();
+  }
 
-  function finish(): void {
-    if (timeoutTimer) clearTimeout(timeoutTimer);
-    if (bookmarkTimer) clearInterval(bookmarkTimer);
-    signal.removeEventListener("abort", self.close);
-    catchUpAbort?.abort();
-    initial = undefined;
-    pending = [];
-    pendingBytes = 0;
+  onTimer(purpose: TimerPurpose): void {
+    if (this.closed) return;
+    if (purpose === "timeout") {
+      this.timeoutBucket = -1;
+      this.close();
+      return;
+    }
+    this.bookmarkBucket = this.ctx.timers.schedule(this, "bookmark", Date.now() + Math.max(1, this.ctx.bookmarkIntervalMs));
+    this.bookmarkDue = true;
+    this.pump();
+  }
+
+  get hasRoom(): boolean {
+    return (this.controller.desiredSize ?? 0) > 0;
+  }
+
+  write(bytes: Uint8Array): void {
     try {
-      controller.close();
+      this.controller.enqueue(bytes);
+    } catch {
+      this.close();
+    }
+  }
+
+  /** The line of one event for this client (column definitions with the first one of a Table watch). */
+  lineFor(item: Encodable, type: ChangeType): Uint8Array {
+    const withColumns = this.columnsPending;
+    this.columnsPending = false;
+    this.ctx.stats.eventsDelivered++;
+    return this.ctx.encoder.line(item, type, this.variant, withColumns);
+  }
+
+  /** Continues from the cache's ring after `afterRv` (everything up to it was delivered). */
+  goLive(afterRv: number): void {
+    this.nextSeq = this.ctx.cache.ring.seqAfterRv(afterRv);
+    if (afterRv > this.watermark) this.watermark = afterRv;
+    this.position = afterRv;
+    this.phase = "live";
+    this.pump();
+  }
+
+  start(): void {
+    void positionWatcher(this).catch((e: unknown) =>
+      this.fail(statusBody(500, "InternalError", `watch failed: ${e instanceof Error ? e.message : String(e)}`)),
+    );
+  }
+
+  pump(shared?: SharedChunks): void {
+    if (this.closed) return;
+    if (this.phase === "catchup") return pumpCatchUp(this);
+    if (this.phase !== "initial" && this.phase !== "live") return;
+    const ring = this.ctx.cache.ring;
+    if (ring.isLapped(this.nextSeq)) {
+      this.ctx.stats.lappedCursors++;
+      this.fail(expiredStatus(this.position, this.ctx.cache.floorRv));
+      return;
+    }
+    if (!this.hasRoom) return;
+    // Catch-up events still buffered when the watcher switched to the cache go first.
+    const parts: Uint8Array[] = this.pending ?? [];
+    this.pending = undefined;
+    this.pendingBytes = 0;
+    let budget = MAX_EVENTS_PER_CHUNK;
+    if (this.phase === "initial") budget = writeInitial(this, parts, budget);
+    if (this.phase === "live" && budget > 0) writeLive(this, parts, budget, shared);
+    if (parts.length) this.write(concatChunks(parts));
+  }
+
+  onGap(fromRv: number, toRv: number): void {
+    if (this.phase === "live" && this.watermark > fromRv && this.watermark < toRv) this.fail(expiredStatus(this.watermark, toRv));
+  }
+
+  fail(status: StatusBody): void {
+    if (this.closed) return;
+    this.closed = true; // before writing: a re-entrant pull must not add events after the ERROR
+    this.ctx.stats.errorsSent++;
+    try {
+      this.controller.enqueue(this.ctx.encoder.error(status));
+    } catch {
+      // the client is gone
+    }
+    this.finish();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.finish();
+  }
+
+  // CatchUpMember: the kind's catch-up streams hand events to the watcher through these.
+  deliver(type: ChangeType, object: KubeObject, rv: number): boolean {
+    return deliverCatchUp(this, type, object, rv);
+  }
+
+  switchToCache(rv: number): void {
+    if (this.closed || this.phase !== "catchup") return;
+    this.goLive(rv);
+  }
+
+  private finish(): void {
+    const { timers } = this.ctx;
+    if (this.timeoutBucket >= 0) timers.cancel(this, "timeout", this.timeoutBucket);
+    if (this.bookmarkBucket >= 0) timers.cancel(this, "bookmark", this.bookmarkBucket);
+    this.signal.removeEventListener("abort", this);
+    this.ctx.catchUp?.leave(this);
+    this.freshenAbort?.abort();
+    this.initial = undefined;
+    this.pending = undefined;
+    this.pendingBytes = 0;
+    try {
+      this.controller.close();
     } catch {
       // already closed or cancelled
     }
-    ctx.release(self);
+    this.ctx.release(this);
   }
-
-  timeoutTimer = setTimeout(() => self.close(), Math.min(MAX_TIMER_MS, Math.max(0, timeoutMs)));
-  if (params.allowBookmarks) {
-    bookmarkTimer = setInterval(() => {
-      bookmarkDue = true;
-      self.pump();
-    }, Math.max(1, ctx.bookmarkIntervalMs));
-  }
-  if (signal.aborted) queueMicrotask(() => self.close());
-  else signal.addEventListener("abort", self.close, { once: true });
-  return self;
 }
