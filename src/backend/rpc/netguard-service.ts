@@ -27,6 +27,7 @@ import type { ResourceIdentifier } from "../../gen/netguard/v1/resources_pb.ts";
 import { EngineError } from "../../domain/mod.ts";
 import type { Engine, SyncOperation } from "../engine/engine.ts";
 import { watchKind, type WatchItem } from "../engine/watch-stream.ts";
+import { binaryCodec, sharedWatchEvent } from "./shared-watch-event.ts";
 import { unimplementedSubject } from "./upstream-subjects.ts";
 import { anyOf, fromResource, messageOf, toResource } from "./resource-codec.ts";
 import { toConnectError } from "./rpc-errors.ts";
@@ -141,7 +142,10 @@ function watchHandler(opts: ServiceOptions, kind: KindDescriptor) {
         bookmarkIntervalMs: opts.bookmarkIntervalMs,
         signal,
       });
-      for await (const item of items) yield toWatchEvent(kind, item);
+      // Binary streams share one encoding of each change (shared-watch-event.ts); JSON ones cannot.
+      const build = (item: WatchItem) => toWatchEvent(kind, item);
+      const shared = binaryCodec(ctx.requestHeader.get("content-type"));
+      for await (const item of items) yield shared ? sharedWatchEvent(item, build) : build(item);
     } catch (e) {
       throw toConnectError(e);
     } finally {
