@@ -13,16 +13,18 @@ import { violation } from "../../kinds/violations.ts";
 import { invalid } from "../../domain/engine-error.ts";
 import type { DeriveContext } from "../../domain/derive-context.ts";
 import { PROTOCOL_ORDER } from "../../domain/service-port-ranges.ts";
+import { servicesInGroup } from "../address-group/group-members.ts";
+import { portsOf } from "../service/ports-of.ts";
 
 /** The field value for AddressGroup `groupKey` (canonical: absent when the group has no Services). */
 export function accessPortsOf(ctx: DeriveContext, groupKey: string): { items: unknown[] } | undefined {
-  const services = ctx.servicesInGroup(groupKey);
+  const services = servicesInGroup(ctx, groupKey);
   if (services.length === 0) return undefined;
   checkNoOverlap(ctx, groupKey, services);
   const items = services.map((serviceKey) => {
     const id = splitKey(serviceKey)!;
     const ports: Record<string, { port: string }[]> = {};
-    const own = ctx.portsOf(serviceKey);
+    const own = portsOf(ctx, serviceKey);
     for (const p of PROTOCOL_ORDER) {
       const ranges = own[p];
       if (ranges?.length) ports[p] = ranges.map((r) => ({ port: formatRange(r) }));
@@ -36,7 +38,7 @@ function checkNoOverlap(ctx: DeriveContext, groupKey: string, services: readonly
   for (let j = 0; j < services.length; j++) {
     for (let i = 0; i < j; i++) {
       for (const p of PROTOCOL_ORDER) {
-        const clash = findOverlap(ctx.portsOf(services[j]!)[p] ?? [], ctx.portsOf(services[i]!)[p] ?? []);
+        const clash = findOverlap(portsOf(ctx, services[j]!)[p] ?? [], portsOf(ctx, services[i]!)[p] ?? []);
         if (!clash) continue;
         const message =
           `${describeRange(p, clash[0])} of Service ${services[j]} overlaps ${describeRange(p, clash[1])} of Service ${services[i]} ` +

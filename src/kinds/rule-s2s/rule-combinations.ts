@@ -15,6 +15,8 @@ import { refKeyAt } from "../../domain/references.ts";
 import type { DeriveContext } from "../../domain/derive-context.ts";
 import { combinationKey, generatedRuleName, generatedRuleNamespace, type RuleCombination } from "../ieagag-rule/generated-rule-name.ts";
 import { PROTOCOL_ORDER } from "../../domain/service-port-ranges.ts";
+import { groupsOfService } from "../address-group/group-members.ts";
+import { portsOf } from "../service/ports-of.ts";
 
 /** One contribution of one rule to one combination. */
 export interface Contribution {
@@ -57,17 +59,17 @@ function compute(ctx: DeriveContext, rule: KubeObject, ruleKey: string): RuleAna
   for (const [what, key] of [["local", localKey], ["target", targetKey]] as const) {
     if (!key) problems.push(`the ${what} Service reference is incomplete`);
     else if (!ctx.get("Service", key)) problems.push(`${what} Service ${key} not found`);
-    else if (ctx.groupsOfService(key).length === 0) problems.push(`${what} Service ${key} belongs to no AddressGroup`);
+    else if (groupsOfService(ctx, key).length === 0) problems.push(`${what} Service ${key} belongs to no AddressGroup`);
   }
   if (problems.length) return { ready: false, problems, contributions: [] };
 
   const t = traffic as "INGRESS" | "EGRESS";
   const portSource = t === "INGRESS" ? localKey! : targetKey!;
-  const ports = ctx.portsOf(portSource);
+  const ports = portsOf(ctx, portSource);
   const trace = readPath(rule, ["spec", "trace"]) === true;
   const contributions: Contribution[] = [];
-  for (const local of ctx.groupsOfService(localKey!)) {
-    for (const target of ctx.groupsOfService(targetKey!)) {
+  for (const local of groupsOfService(ctx, localKey!)) {
+    for (const target of groupsOfService(ctx, targetKey!)) {
       for (const protocol of PROTOCOL_ORDER) {
         const ranges = usableRanges(ports[protocol]);
         if (ranges.length === 0) continue;

@@ -7,10 +7,11 @@
 import { ADDRESS_GROUP_KIND } from "../address-group/kind-name.ts";
 import { API_VERSION } from "../model.ts";
 import type { DeriveContext } from "../../domain/derive-context.ts";
+import { groupsOfService } from "../address-group/group-members.ts";
 
 /** The field value (canonical: absent when empty, as it reads back from the wire). */
 export function aggregatedAddressGroups(ctx: DeriveContext, serviceKey: string): unknown[] | undefined {
-  const groups = ctx.groupsOfService(serviceKey);
+  const groups = groupsOfService(ctx, serviceKey);
   if (groups.length === 0) return undefined;
   return groups.map((g) => ({
     ref: { apiVersion: API_VERSION, kind: ADDRESS_GROUP_KIND, name: g.name, namespace: g.namespace },

@@ -10,6 +10,8 @@ import type { KindDerive, TargetSink } from "../kind-derive.ts";
 import { RULE_S2S_KIND } from "../rule-s2s/kind-name.ts";
 import { aggregatedAddressGroups } from "./aggregated-address-groups.ts";
 import { SERVICE_KIND } from "./kind-name.ts";
+import { groupsOfService } from "../address-group/group-members.ts";
+import { rulesOfService } from "../rule-s2s/rules-of-service.ts";
 
 /**
  * The groups of Service `serviceKey` changed (its own spec, or a binding naming it): its aggregated
@@ -17,7 +19,7 @@ import { SERVICE_KIND } from "./kind-name.ts";
  */
 export function serviceGroupsChanged(serviceKey: string, t: TargetSink): void {
   t.own(SERVICE_KIND, serviceKey);
-  for (const rule of t.ctx.rulesOfService(serviceKey)) t.affected(RULE_S2S_KIND, keyOf(rule));
+  for (const rule of rulesOfService(t.ctx, serviceKey)) t.affected(RULE_S2S_KIND, keyOf(rule));
 }
 
 /** Service: see the file comment. */
@@ -30,7 +32,7 @@ export const serviceDerive: KindDerive = {
   fields: (obj, key, ctx) => setOrDelete(obj, "xAggregatedAddressGroups", aggregatedAddressGroups(ctx, key)),
   affects(c, t) {
     for (const v of [c.before, c.after]) for (const m of specMemberships(v)) t.managed(ADDRESS_GROUP_PORT_MAPPING_KIND, m.agKey);
-    for (const g of t.ctx.groupsOfService(c.key)) t.managed(ADDRESS_GROUP_PORT_MAPPING_KIND, `${g.namespace}/${g.name}`);
+    for (const g of groupsOfService(t.ctx, c.key)) t.managed(ADDRESS_GROUP_PORT_MAPPING_KIND, `${g.namespace}/${g.name}`);
     serviceGroupsChanged(c.key, t);
   },
 };
