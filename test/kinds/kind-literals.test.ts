@@ -3,11 +3,13 @@
  * folders holding a `descriptor.ts`) and in generated code. Everywhere else code names a kind
  * through a descriptor or a `kind-name.ts` constant, so generic code cannot switch on a kind name
  * and adding a kind touches only its folder, the table entry and the proto (src/kinds/README.md).
+ * Likewise only kind folders and the kind table import a kind folder: generic code sees kinds as
+ * descriptors from the table.
  * The scan parses each file with the TypeScript compiler, so comments never count.
  */
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { KINDS } from "../../src/kinds/kind-table.ts";
 
@@ -43,6 +45,20 @@ function kindLiterals(file: string, text: string): string[] {
   return out;
 }
 
+/** "path:line: specifier" for every import of `file` that resolves into a kind folder. */
+function kindFolderImports(file: string, text: string): string[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const out: string[] = [];
+  for (const st of sf.statements) {
+    if (!(ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) || !st.moduleSpecifier || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    const spec = st.moduleSpecifier.text;
+    if (!spec.startsWith(".")) continue;
+    const target = relative(ROOT, resolve(ROOT, dirname(file), spec));
+    if (KIND_FOLDERS.some((f) => target.startsWith(f))) out.push(`${file}:${sf.getLineAndCharacterOfPosition(st.getStart(sf)).line + 1}: ${spec}`);
+  }
+  return out;
+}
+
 describe("kind names", () => {
   test("every kind has its folder with a descriptor", () => {
     expect(KIND_FOLDERS.length).toBeGreaterThanOrEqual(KINDS.length);
@@ -54,6 +70,16 @@ describe("kind names", () => {
       const file = relative(ROOT, abs);
       if (file.startsWith("src/gen/") || KIND_FOLDERS.some((f) => file.startsWith(f))) continue;
       found.push(...kindLiterals(file, readFileSync(abs, "utf8")));
+    }
+    expect(found).toEqual([]);
+  });
+
+  test("generic code reaches a kind only through the kind table: no import of a kind folder outside kind folders and kind-table.ts", () => {
+    const found: string[] = [];
+    for (const abs of sourceFiles(SRC)) {
+      const file = relative(ROOT, abs);
+      if (file === "src/kinds/kind-table.ts" || KIND_FOLDERS.some((f) => file.startsWith(f))) continue;
+      found.push(...kindFolderImports(file, readFileSync(abs, "utf8")));
     }
     expect(found).toEqual([]);
   });
