@@ -5,12 +5,19 @@
  */
 import { API_VERSION, type ObjectRef } from "./model.ts";
 
+/** What reading a field may depend on besides its value: the namespace of the object it belongs to. */
+export interface CodecContext {
+  namespace: string;
+}
+
 /** Converts one field both ways. `fromProto` returns undefined for "absent" (omitted in JSON). */
 export interface Codec {
   toProto(value: unknown): unknown;
-  fromProto(value: unknown): unknown;
+  fromProto(value: unknown, ctx?: CodecContext): unknown;
   /** Set on reference fields (and lists of them): the kind referenced. Kind descriptors derive `refs` from it. */
   readonly refKind?: string;
+  /** Set on references whose namespace is the referring object's (upstream's ObjectReference). */
+  readonly refSameNamespace?: boolean;
 }
 
 export const str: Codec = {
@@ -60,10 +67,11 @@ export function enumOf(values: Record<string, number>, zeroIsUnset: boolean): Co
 export function listOf(item: Codec): Codec {
   return {
     refKind: item.refKind,
+    refSameNamespace: item.refSameNamespace,
     toProto: (v) => (Array.isArray(v) ? v.map((x) => item.toProto(x)) : []),
-    fromProto: (v) => {
+    fromProto: (v, ctx) => {
       if (!Array.isArray(v) || v.length === 0) return undefined;
-      return v.map((x) => item.fromProto(x));
+      return v.map((x) => item.fromProto(x, ctx));
     },
   };
 }
@@ -93,6 +101,20 @@ export function messageOf(fields: readonly FieldSpec[]): Codec {
   };
 }
 
+/**
+ * A message field that is either set or absent (a derived reference, a bound Network's item): an
+ * absent value leaves the message unset, and a message whose fields are all empty reads back absent.
+ */
+export function optionalMessage(inner: Codec): Codec {
+  return {
+    toProto: (v) => (v && typeof v === "object" ? inner.toProto(v) : undefined),
+    fromProto: (v, ctx) => {
+      const r = inner.fromProto(v, ctx);
+      return r && typeof r === "object" && Object.keys(r).length > 0 ? r : undefined;
+    },
+  };
+}
+
 /** NamespacedObjectReference: same keys on both sides. */
 export const namespacedRef: Codec = messageOf([
   ["apiVersion", "apiVersion", str],
@@ -107,6 +129,31 @@ export const objectRef: Codec = messageOf([
   ["kind", "kind", str],
   ["name", "name", str],
 ]);
+
+/** A NamespacedObjectReference to an object of `kind` (same keys on both sides). */
+export function namespacedRefOf(kind: string): Codec {
+  return { ...namespacedRef, refKind: kind };
+}
+
+/**
+ * A reference to an object of `kind` in the referring object's namespace (upstream's
+ * ObjectReference: apiVersion, kind, name). Kubernetes clients may leave the namespace out; on read
+ * it is the object's own, so every stored reference names its target completely, and upstream
+ * clients that never send one are understood.
+ */
+export function sameNamespaceRef(kind: string): Codec {
+  return {
+    refKind: kind,
+    refSameNamespace: true,
+    toProto: namespacedRef.toProto,
+    fromProto: (v, ctx) => {
+      const r = objectRef.fromProto(v) as ObjectRef | undefined;
+      if (!r?.name) return undefined;
+      const ns = (v as { namespace?: unknown }).namespace;
+      return { apiVersion: r.apiVersion ?? API_VERSION, kind: r.kind ?? kind, name: r.name, namespace: (typeof ns === "string" && ns) || ctx?.namespace || undefined };
+    },
+  };
+}
 
 /**
  * ServiceRef / AddressGroupRef: a manifest reference on the Kubernetes side; on the wire both the

@@ -121,7 +121,8 @@ export function fromProto(kind: KindDescriptor, msg: Message): KubeObject {
     if (meta.managedFields.length) metadata.managedFields = meta.managedFields.map(managedFromProto);
   }
   const obj: KubeObject = { apiVersion: API_VERSION, kind: kind.kind, metadata, spec: {} };
-  for (const fld of kind.fields) setPath(obj, fld.path, fld.codec.fromProto(m[fld.proto]));
+  const ctx = { namespace: metadata.namespace };
+  for (const fld of kind.fields) setPath(obj, fld.path, fld.codec.fromProto(m[fld.proto], ctx));
   if (meta && (meta.conditions.length || meta.observedGeneration)) {
     const status = (obj.status ??= {});
     if (meta.conditions.length) status.conditions = meta.conditions.map(conditionFromProto);

@@ -36,6 +36,22 @@ export interface ManagedObject {
   shape(next: KubeObject, current: KubeObject | undefined): void;
 }
 
+/**
+ * Derived fields one kind maintains on objects of another (a NetworkBinding's share of its
+ * AddressGroup's `networks`), so that a kind added later extends an existing kind from its own
+ * folder without editing it.
+ */
+export interface Contribution {
+  /** The kind whose objects get the fields. */
+  readonly kind: string;
+  /** Fields of that kind the contribution reads (beyond existence); a change of them runs `affects`. */
+  readonly inputs?: readonly (readonly string[])[];
+  /** Sets the contributed fields on `obj` (an object of `kind`; absent when empty). */
+  fields?(obj: KubeObject, key: string, ctx: DeriveContext): void;
+  /** Targets a change of an object of `kind` (its `inputs`, or a create/delete) affects through this contribution. */
+  affects?(change: Change, t: TargetSink): void;
+}
+
 /** Per-kind derive hooks; every member is optional. */
 export interface KindDerive {
   /**
@@ -56,6 +72,8 @@ export interface KindDerive {
   affects?(change: Change, t: TargetSink): void;
   /** Targets an object of this kind being affected by something else drags along. */
   onAffected?(key: string, t: TargetSink): void;
+  /** Derived fields of other kinds this kind maintains (see `Contribution`). */
+  readonly contributes?: readonly Contribution[];
   /** Server-managed objects of this kind (derived objects the server creates and deletes). */
   readonly managed?: {
     /** What object `key` should be now, or undefined when it should not exist. */

@@ -32,6 +32,8 @@ export interface ColumnSpec {
 export interface RefField {
   path: readonly string[];
   kind: string;
+  /** The namespace may be left out: it is the referring object's (`sameNamespaceRef`). */
+  sameNamespace?: boolean;
 }
 
 /** One upstream database row (column → value), as the import reads it. */
@@ -103,7 +105,9 @@ export interface KindDescriptor extends KindSpec {
 
 /** The descriptor of a kind: its spec plus the list kind and references that follow from it. */
 export function defineKind(spec: KindSpec): KindDescriptor {
-  const refs = spec.fields.flatMap((f) => (f.codec.refKind ? [{ path: f.path, kind: f.codec.refKind }] : []));
+  const refs = spec.fields.flatMap((f) =>
+    f.codec.refKind ? [{ path: f.path, kind: f.codec.refKind, ...(f.codec.refSameNamespace ? { sameNamespace: true } : {}) }] : [],
+  );
   return { ...spec, listKind: `${spec.kind}List`, refs };
 }
 

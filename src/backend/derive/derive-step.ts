@@ -19,7 +19,7 @@ import { formatTime } from "../../kinds/convert.ts";
 import { keyOf } from "../../kinds/derive-helpers.ts";
 import { KINDS, kindByName, type KindDescriptor } from "../../kinds/kind-table.ts";
 import { API_VERSION, cloneJson, jsonEqual, type KubeObject } from "../../kinds/model.ts";
-import { addKey, affectedTargets, emptyTargets, type Change, type Targets } from "./affected-targets.ts";
+import { addKey, affectedTargets, createTargetSink, emptyTargets, type Change, type Targets } from "./affected-targets.ts";
 import { createDeriveContext } from "./create-derive-context.ts";
 import { applyDerivedFields } from "./derived-fields.ts";
 import { stateWithObject } from "./state-with-object.ts";
@@ -95,6 +95,8 @@ function applyTargets(t: Targets, ctx: DeriveContext, sink: DeriveSink): void {
         if (!current) continue;
         cascaded.add(id);
         remove(sink, descriptor, current);
+        // what the cascaded object's own deletion affects (a binding's Network loses its status)
+        descriptor.derive.affects?.({ kind, key: keyOf(obj), before: current }, createTargetSink(t, ctx, sink.state));
       }
     }
   }

@@ -7,7 +7,8 @@
  */
 import { type DeriveContext, refKey, refsAt } from "../../domain/mod.ts";
 import { statusOf } from "../../kinds/derive-helpers.ts";
-import type { KindDescriptor } from "../../kinds/kind-table.ts";
+import type { Contribution } from "../../kinds/kind-derive.ts";
+import { KINDS, type KindDescriptor } from "../../kinds/kind-table.ts";
 import type { Condition, KubeObject } from "../../kinds/model.ts";
 import { managedConditions, stampConditions } from "./conditions.ts";
 
@@ -23,6 +24,16 @@ function missingReferences(kind: KindDescriptor, obj: KubeObject, ctx: DeriveCon
   return out;
 }
 
+/** kind → the contributions other kinds make to its objects (kind-derive.ts `Contribution`). */
+let contributionsTo: Map<string, Contribution[]> | undefined;
+export function contributionsFor(kind: string): readonly Contribution[] {
+  if (!contributionsTo) {
+    contributionsTo = new Map();
+    for (const c of KINDS.flatMap((k) => k.derive.contributes ?? [])) contributionsTo.set(c.kind, [...(contributionsTo.get(c.kind) ?? []), c]);
+  }
+  return contributionsTo.get(kind) ?? [];
+}
+
 /**
  * Sets `obj`'s derived fields, managed conditions and `status.observedGeneration` in place and
  * returns it. `previous` is the version being replaced (its conditions' transition times are
@@ -32,6 +43,7 @@ export function applyDerivedFields(kind: KindDescriptor, obj: KubeObject, ctx: D
   const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
   const d = kind.derive;
   d.fields?.(obj, key, ctx);
+  for (const c of contributionsFor(kind.kind)) c.fields?.(obj, key, ctx);
   const notReady = d.notReady ? d.notReady(obj, key, ctx) : missingReferences(kind, obj, ctx);
   const generation = obj.metadata.generation ?? 1;
   const own = (obj.status?.conditions as Condition[] | undefined) ?? [];

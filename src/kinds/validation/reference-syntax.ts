@@ -14,7 +14,7 @@ import { dns1123SubdomainErrors } from "../../domain/k8s-names.ts";
 import { refIdentity } from "../../domain/references.ts";
 
 /** Checks one reference value expected to point at `expectedKind`. Absent is Required. */
-export function checkReference(value: unknown, field: string, expectedKind: string): FieldViolation[] {
+export function checkReference(value: unknown, field: string, expectedKind: string, sameNamespace = false): FieldViolation[] {
   if (value === undefined || value === null) return [violation.required(field)];
   const ref = asRecord(value);
   if (!ref) return [violation.invalid(field, "must be an object reference {apiVersion, kind, name, namespace}")];
@@ -34,8 +34,10 @@ export function checkReference(value: unknown, field: string, expectedKind: stri
   else for (const m of dns1123SubdomainErrors(name)) out.push(violation.invalid(child(field, "name"), m));
 
   const ns = ref.namespace;
-  if (ns === undefined || ns === null || ns === "") out.push(violation.required(child(field, "namespace")));
-  else if (typeof ns !== "string") out.push(violation.invalid(child(field, "namespace"), "must be a string"));
+  if (ns === undefined || ns === null || ns === "") {
+    // a same-namespace reference (upstream's ObjectReference) names the referring object's namespace
+    if (!sameNamespace) out.push(violation.required(child(field, "namespace")));
+  } else if (typeof ns !== "string") out.push(violation.invalid(child(field, "namespace"), "must be a string"));
   return out;
 }
 
@@ -49,9 +51,9 @@ export function validateReferenceFields(kind: KindDescriptor, obj: unknown, list
     const field = dotted(ref.path);
     const value = readPath(obj, ref.path);
     if (listPaths.has(field)) {
-      checkOptionalList(value, field, out).forEach((v, i) => out.push(...checkReference(v, item(field, i), ref.kind)));
+      checkOptionalList(value, field, out).forEach((v, i) => out.push(...checkReference(v, item(field, i), ref.kind, ref.sameNamespace)));
     } else {
-      out.push(...checkReference(value, field, ref.kind));
+      out.push(...checkReference(value, field, ref.kind, ref.sameNamespace));
     }
   }
   return out;
