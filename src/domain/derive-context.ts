@@ -7,6 +7,7 @@
 import type { KubeObject } from "../kinds/model.ts";
 import type { StateView } from "./state-view.ts";
 
+/** The reads of one derive pass (see the file comment). */
 export interface DeriveContext {
   readonly state: StateView;
   /**

@@ -10,11 +10,13 @@
 import type { UpstreamImport } from "../kinds/kind-descriptor.ts";
 import { KINDS } from "../kinds/kind-table.ts";
 
+/** One upstream table the import reads: a kind's `upstream` part with the kind's name. */
 export interface UpstreamTable extends UpstreamImport {
   /** Our Kind name (src/kinds/kind-table.ts). */
   kind: string;
 }
 
+/** Every imported kind's table, in write order. */
 export const UPSTREAM_TABLES: readonly UpstreamTable[] = KINDS.flatMap((k) => (k.upstream ? [{ kind: k.kind, ...k.upstream }] : [])).sort(
   (a, b) => a.order - b.order,
 );

@@ -18,6 +18,7 @@ function referringKinds(kind: string): string[] {
   return referring.get(kind) ?? [];
 }
 
+/** A fresh context over `state` (see the file comment); `wholeState` for reconcile and deriveAll. */
 export function createDeriveContext(state: StateView, wholeState = false): DeriveContext {
   const slots = new Map<string, unknown>();
   const memo = <T>(slot: string, compute: () => T): T => {
