@@ -11,6 +11,7 @@ import { ADDRESS_GROUP_BINDING_POLICY } from "./address-group-binding-policy/des
 import { ADDRESS_GROUP_PORT_MAPPING } from "./address-group-port-mapping/descriptor.ts";
 import { IEAGAG_RULE } from "./ieagag-rule/descriptor.ts";
 import type { KindDescriptor } from "./kind-descriptor.ts";
+import { NETWORK } from "./network/descriptor.ts";
 import { RULE_S2S } from "./rule-s2s/descriptor.ts";
 import { SERVICE } from "./service/descriptor.ts";
 import { SERVICE_ALIAS } from "./service-alias/descriptor.ts";
@@ -30,6 +31,7 @@ export const KINDS: readonly KindDescriptor[] = [
   SERVICE_ALIAS,
   ADDRESS_GROUP_BINDING_POLICY,
   IEAGAG_RULE,
+  NETWORK,
 ];
 
 const byKind = new Map(KINDS.map((k) => [k.kind, k]));
