@@ -12,6 +12,7 @@ import { ADDRESS_GROUP_PORT_MAPPING } from "./address-group-port-mapping/descrip
 import { IEAGAG_RULE } from "./ieagag-rule/descriptor.ts";
 import type { KindDescriptor } from "./kind-descriptor.ts";
 import { NETWORK } from "./network/descriptor.ts";
+import { NETWORK_BINDING } from "./network-binding/descriptor.ts";
 import { RULE_S2S } from "./rule-s2s/descriptor.ts";
 import { SERVICE } from "./service/descriptor.ts";
 import { SERVICE_ALIAS } from "./service-alias/descriptor.ts";
@@ -32,6 +33,7 @@ export const KINDS: readonly KindDescriptor[] = [
   ADDRESS_GROUP_BINDING_POLICY,
   IEAGAG_RULE,
   NETWORK,
+  NETWORK_BINDING,
 ];
 
 const byKind = new Map(KINDS.map((k) => [k.kind, k]));
