@@ -9,6 +9,7 @@ import { ADDRESS_GROUP } from "./address-group/descriptor.ts";
 import { ADDRESS_GROUP_BINDING } from "./address-group-binding/descriptor.ts";
 import { ADDRESS_GROUP_BINDING_POLICY } from "./address-group-binding-policy/descriptor.ts";
 import { ADDRESS_GROUP_PORT_MAPPING } from "./address-group-port-mapping/descriptor.ts";
+import { HOST } from "./host/descriptor.ts";
 import { IEAGAG_RULE } from "./ieagag-rule/descriptor.ts";
 import type { KindDescriptor } from "./kind-descriptor.ts";
 import { NETWORK } from "./network/descriptor.ts";
@@ -34,6 +35,7 @@ export const KINDS: readonly KindDescriptor[] = [
   IEAGAG_RULE,
   NETWORK,
   NETWORK_BINDING,
+  HOST,
 ];
 
 const byKind = new Map(KINDS.map((k) => [k.kind, k]));

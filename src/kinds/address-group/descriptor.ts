@@ -5,7 +5,8 @@
 import * as pb from "../../gen/netguard/v1/resources_pb.ts";
 import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
 import { flag, refList, text } from "../../import/row-decoders.ts";
-import { bool, int, listOf, messageOf, namespacedRef, present, str } from "../codecs.ts";
+import { bool, enumOf, listOf, messageOf, namespacedRef, present, sameNamespaceRef, str } from "../codecs.ts";
+import { HOST_KIND } from "../host/kind-name.ts";
 import { readyColumn, specColumn } from "../columns.ts";
 import { defineKind, field, path, type KindDescriptor } from "../kind-descriptor.ts";
 import { blockNames } from "../openapi/block-names.ts";
@@ -27,7 +28,7 @@ const networkItem = messageOf([
 const hostReference = messageOf([
   ["ref", "ref", namespacedRef],
   ["uuid", "uuid", str],
-  ["source", "source", int],
+  ["source", "source", enumOf({ spec: 0, binding: 1 }, false)],
 ]);
 
 /** AddressGroup: see the file comment. */
@@ -47,7 +48,7 @@ export const ADDRESS_GROUP: KindDescriptor = defineKind({
     field("spec.defaultAction", "defaultAction", actionCodec),
     field("spec.logs", "logs", present(bool)),
     field("spec.trace", "trace", present(bool)),
-    field("spec.hosts", "hosts", listOf(namespacedRef)),
+    field("spec.hosts", "hosts", listOf(sameNamespaceRef(HOST_KIND))),
     field("status.addressGroupName", "addressGroupName", str),
     field("networks", "networks", listOf(networkItem)),
     field("xAggregatedHosts", "aggregatedHosts", listOf(hostReference)),
