@@ -10,6 +10,7 @@ import { ADDRESS_GROUP_BINDING } from "./address-group-binding/descriptor.ts";
 import { ADDRESS_GROUP_BINDING_POLICY } from "./address-group-binding-policy/descriptor.ts";
 import { ADDRESS_GROUP_PORT_MAPPING } from "./address-group-port-mapping/descriptor.ts";
 import { HOST } from "./host/descriptor.ts";
+import { HOST_BINDING } from "./host-binding/descriptor.ts";
 import { IEAGAG_RULE } from "./ieagag-rule/descriptor.ts";
 import type { KindDescriptor } from "./kind-descriptor.ts";
 import { NETWORK } from "./network/descriptor.ts";
@@ -36,6 +37,7 @@ export const KINDS: readonly KindDescriptor[] = [
   NETWORK,
   NETWORK_BINDING,
   HOST,
+  HOST_BINDING,
 ];
 
 const byKind = new Map(KINDS.map((k) => [k.kind, k]));
