@@ -19,7 +19,12 @@ const portNumber = int32("Port number, 1-65535.", { minimum: 1, maximum: 65535 }
 export const BUILDING_BLOCK_SCHEMAS: Record<string, Schema> = {
   [blockNames.objectReference]: object(
     "ObjectReference points at an object of this API group in the same namespace.",
-    { apiVersion: apiVersionField, kind: str("Kind of the referent."), name: str("Name of the referent (DNS-1123 subdomain).") },
+    {
+      apiVersion: apiVersionField,
+      kind: str("Kind of the referent."),
+      name: str("Name of the referent (DNS-1123 subdomain)."),
+      namespace: str("The referring object's namespace: may be left out, and the server fills it in."),
+    },
     ["apiVersion", "kind", "name"],
   ),
   [blockNames.namespacedObjectReference]: object(
@@ -85,7 +90,7 @@ export const BUILDING_BLOCK_SCHEMAS: Record<string, Schema> = {
     portRange: refWithDescription(blockNames.portRange, "An inclusive range; from <= to."),
   }),
   [blockNames.networkItem]: object("NetworkItem is a Network attached to an AddressGroup through a NetworkBinding.", {
-    name: str("Name of the Network."),
+    name: str('The Network as sgroups names it: "<namespace>/<name>".'),
     cidr: str("CIDR of the Network."),
     apiVersion: apiVersionField,
     kind: str("Kind of the referent: Network."),
@@ -94,6 +99,6 @@ export const BUILDING_BLOCK_SCHEMAS: Record<string, Schema> = {
   [blockNames.hostReference]: object("HostReference records a Host that belongs to an AddressGroup.", {
     ref: refWithDescription(blockNames.namespacedObjectReference, "The Host."),
     uuid: str("UUID of the Host."),
-    source: int32("How the Host got into the group."),
+    source: enumOf(["spec", "binding"], "How the Host got into the group: listed in spec.hosts, or bound by a HostBinding."),
   }),
 };
