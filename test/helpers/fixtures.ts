@@ -8,7 +8,7 @@ import { parseAllDocuments } from "yaml";
 import { API_VERSION, type KubeObject } from "../../src/kinds/model.ts";
 
 export const FIXTURE_DIR = join(import.meta.dir, "..", "fixtures");
-export const FIXTURE_FILES = ["01-base.yaml", "02-binding.yaml", "03-cross-namespace.yaml", "04-rules2s.yaml", "05-ieagagrule.yaml"];
+export const FIXTURE_FILES = ["01-base.yaml", "02-binding.yaml", "03-cross-namespace.yaml", "04-rules2s.yaml", "05-ieagagrule.yaml", "06-networks.yaml", "07-hosts.yaml"];
 
 export function loadFixture(file: string): KubeObject[] {
   const text = readFileSync(join(FIXTURE_DIR, file), "utf8");
@@ -28,6 +28,11 @@ const obj = (kind: string, name: string, namespace: string, spec: Record<string,
   spec,
   ...extra,
 });
+
+/** A /24 unique per `n` (below 65536) under first octet `a`. */
+const cidrOf = (a: number, n: number) => `${a}.${(n >> 8) & 255}.${n & 255}.0/24`;
+/** A UUID unique per `n` and `prefix` (one hex digit). */
+const uuidOf = (prefix: number, n: number) => `${prefix.toString(16).repeat(8)}-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 
 /**
  * A new valid object of `kind` (suffix makes it unique) and the objects it needs first. Independent
@@ -78,6 +83,20 @@ export function sample(kind: string, n: number): { needs: KubeObject[]; object: 
           ports: [{ port: 22 }],
           action: "ACCEPT",
         }),
+      };
+    case "Network":
+      return { needs: [], object: obj(kind, `net-${n}`, ns, { cidr: cidrOf(10, n) }) };
+    case "NetworkBinding":
+      return {
+        needs: [obj("Network", `nbnet-${n}`, ns, { cidr: cidrOf(11, n) }), ag(`nbag-${n}`)],
+        object: obj(kind, `nb-${n}`, ns, { networkRef: ref("Network", `nbnet-${n}`, ns), addressGroupRef: ref("AddressGroup", `nbag-${n}`, ns) }),
+      };
+    case "Host":
+      return { needs: [], object: obj(kind, `host-${n}`, ns, { uuid: uuidOf(0xa, n) }) };
+    case "HostBinding":
+      return {
+        needs: [obj("Host", `hbhost-${n}`, ns, { uuid: uuidOf(0xb, n) }), ag(`hbag-${n}`)],
+        object: obj(kind, `hb-${n}`, ns, { hostRef: ref("Host", `hbhost-${n}`, ns), addressGroupRef: ref("AddressGroup", `hbag-${n}`, ns) }),
       };
     default:
       throw new Error(`no sample for ${kind}`);

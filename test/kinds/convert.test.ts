@@ -65,8 +65,8 @@ describe("Kubernetes object ↔ netguard.v1 message", () => {
   });
 
   test("every kind has a distinct wire message, resource case and sync case", () => {
-    expect(new Set(KINDS.map((k) => k.schema.typeName)).size).toBe(8);
-    expect(new Set(KINDS.map((k) => k.resourceCase)).size).toBe(8);
-    expect(new Set(KINDS.map((k) => k.syncCase)).size).toBe(8);
+    expect(new Set(KINDS.map((k) => k.schema.typeName)).size).toBe(KINDS.length);
+    expect(new Set(KINDS.map((k) => k.resourceCase)).size).toBe(KINDS.length);
+    expect(new Set(KINDS.map((k) => k.syncCase)).size).toBe(KINDS.length);
   });
 });

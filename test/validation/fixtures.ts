@@ -109,8 +109,23 @@ export const fixture5: KubeObject[] = [
   ),
 ];
 
+/** Fixture 6: Networks, one bound into an AddressGroup of namespace `edge`. */
+export const fixture6: KubeObject[] = [
+  obj("AddressGroup", "edge", "ag-edge", { defaultAction: "DROP" }),
+  withLabels(obj("Network", "edge", "office", { cidr: "10.20.0.0/16" }), { site: "hq" }),
+  obj("Network", "edge", "vpn", { cidr: "2001:db8:20::/48" }),
+  obj("NetworkBinding", "edge", "office-in-ag-edge", { networkRef: ref("Network", "edge", "office"), addressGroupRef: ref("AddressGroup", "edge", "ag-edge") }),
+];
+
+/** Fixture 7: Hosts, one bound into `edge/ag-edge`. */
+export const fixture7: KubeObject[] = [
+  obj("Host", "edge", "web-1", { uuid: "6f1c2a3e-5b7d-4c8e-9f10-1a2b3c4d5e6f" }),
+  obj("Host", "edge", "web-2", { uuid: "0b9e8d7c-6a5f-4e3d-8c2b-1a0f9e8d7c6b" }),
+  obj("HostBinding", "edge", "web-1-in-ag-edge", { hostRef: ref("Host", "edge", "web-1"), addressGroupRef: ref("AddressGroup", "edge", "ag-edge") }),
+];
+
 /** All fixtures in apply order. */
-export const allFixtures: KubeObject[] = [...fixture1, ...fixture2, ...fixture3, ...fixture4, ...fixture5];
+export const allFixtures: KubeObject[] = [...fixture1, ...fixture2, ...fixture3, ...fixture4, ...fixture5, ...fixture6, ...fixture7];
 
 /** A fresh state holding every fixture (stored without validation; the fixtures test validates them). */
 export function fixtureState(): MemoryState {

@@ -15,6 +15,10 @@ const REFERENCE_COLUMNS: Record<string, string[]> = {
   ServiceAlias: ["Service"],
   AddressGroupBindingPolicy: [],
   IEAgAgRule: ["Traffic", "Action"],
+  Network: ["CIDR", "Bound"],
+  NetworkBinding: ["Network", "AddressGroup"],
+  Host: ["UUID", "Bound", "AddressGroup"],
+  HostBinding: ["Host", "AddressGroup"],
 };
 
 let s: RestStack;
