@@ -1,0 +1,82 @@
+/**
+ * Networks, NetworkBindings, Hosts and HostBindings with the real kubectl: the fixtures apply with
+ * client-side validation against our OpenAPI, `kubectl get` prints their columns, manifests in
+ * upstream's shape (references without namespace) apply, invalid ones get 422 with the field, and
+ * `get -w` follows a binding's effect on the Network.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { FIXTURE_DIR, FIXTURE_FILES } from "../helpers/fixtures.ts";
+import { startStack, type Stack } from "../helpers/stack-harness.ts";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+  for (const f of FIXTURE_FILES) await ok(["apply", "--validate=strict", "-f", join(FIXTURE_DIR, f)]);
+}, 120_000);
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function ok(args: string[], input?: string) {
+  const r = await stack.kubectl(args, { input });
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+const manifest = (kind: string, name: string, spec: string) =>
+  `apiVersion: netguard.sgroups.io/v1beta1\nkind: ${kind}\nmetadata: {name: ${name}, namespace: edge}\nspec: ${spec}\n`;
+const upstreamRef = (kind: string, name: string) => `{apiVersion: netguard.sgroups.io/v1beta1, kind: ${kind}, name: ${name}}`;
+
+describe("kubectl with networks and hosts", () => {
+  test("get prints CIDR and Bound for Networks, UUID, Bound and the group for Hosts, the references for bindings", async () => {
+    const nets = await ok(["get", "networks", "-n", "edge"]);
+    expect(nets).toMatch(/NAME\s+CIDR\s+BOUND\s+STATUS\s+AGE/);
+    expect(nets).toMatch(/office\s+10\.20\.0\.0\/16\s+true\s+Active/);
+    expect(nets).toMatch(/vpn\s+2001:db8:20::\/48\s+false\s+Active/);
+    const hosts = await ok(["get", "hosts.netguard.sgroups.io", "-n", "edge"]);
+    expect(hosts).toMatch(/NAME\s+UUID\s+BOUND\s+ADDRESSGROUP\s+STATUS\s+AGE/);
+    expect(hosts).toMatch(/web-1\s+6f1c2a3e-5b7d-4c8e-9f10-1a2b3c4d5e6f\s+true\s+edge\/ag-edge/);
+    expect(await ok(["get", "networkbindings", "-n", "edge"])).toMatch(/office-in-ag-edge\s+office\s+ag-edge/);
+    expect(await ok(["get", "hostbindings", "-n", "edge"])).toMatch(/web-1-in-ag-edge\s+web-1\s+ag-edge/);
+    const ag = JSON.parse(await ok(["get", "ag", "ag-edge", "-n", "edge", "-o", "json"]));
+    expect(ag.networks).toEqual([{ name: "edge/office", cidr: "10.20.0.0/16", apiVersion: "netguard.sgroups.io/v1beta1", kind: "Network", namespace: "edge" }]);
+    expect(ag.xAggregatedHosts).toEqual([
+      { ref: { apiVersion: "netguard.sgroups.io/v1beta1", kind: "Host", name: "web-1", namespace: "edge" }, uuid: "6f1c2a3e-5b7d-4c8e-9f10-1a2b3c4d5e6f", source: "binding" },
+    ]);
+  });
+
+  test("a binding in upstream's shape (references without namespace) applies, and -w shows the Network becoming bound", async () => {
+    const w = stack.kubectlBackground(["get", "networks", "-n", "edge", "-w", "--output-watch-events"]);
+    await w.waitFor((o) => /ADDED\s+vpn\s+2001:db8:20::\/48\s+false/.test(o));
+    const out = await ok(["apply", "--validate=strict", "-f", "-"], manifest("NetworkBinding", "vpn-in-ag-edge", `{networkRef: ${upstreamRef("Network", "vpn")}, addressGroupRef: ${upstreamRef("AddressGroup", "ag-edge")}}`));
+    expect(out.trim()).toBe("networkbinding.netguard.sgroups.io/vpn-in-ag-edge created");
+    await w.waitFor((o) => /MODIFIED\s+vpn\s+2001:db8:20::\/48\s+true/.test(o));
+    await w.stop();
+    expect(await ok(["get", "ag", "ag-edge", "-n", "edge", "-o", "jsonpath={.networks[*].cidr}"])).toBe("10.20.0.0/16 2001:db8:20::/48");
+    expect(await ok(["get", "networkbinding", "vpn-in-ag-edge", "-n", "edge", "-o", "jsonpath={.spec.networkRef.namespace}"])).toBe("edge");
+  });
+
+  test("invalid objects are 422 Invalid naming the field: a CIDR with host bits, a UUID, a reference into another namespace", async () => {
+    const cidr = await stack.kubectl(["apply", "-f", "-"], { input: manifest("Network", "bad", "{cidr: 10.0.0.1/24}") });
+    expect(cidr.code).not.toBe(0);
+    expect(cidr.stderr).toContain('The Network "bad" is invalid: spec.cidr: must be a network address: it has bits set to the right of the prefix length');
+    const uuid = await stack.kubectl(["apply", "-f", "-"], { input: manifest("Host", "bad", "{uuid: nope}") });
+    expect(uuid.stderr).toContain('The Host "bad" is invalid: spec.uuid: UUID must be in valid UUID format');
+    const dup = await stack.kubectl(["apply", "-f", "-"], { input: manifest("Network", "office-copy", "{cidr: 10.20.0.0/16}") });
+    expect(dup.stderr).toContain('spec.cidr: Network "edge/office" already exists for the same CIDR');
+    const elsewhere = await stack.kubectl(["apply", "-f", "-"], {
+      input: manifest("NetworkBinding", "bad", `{networkRef: ${upstreamRef("Network", "vpn")}, addressGroupRef: {apiVersion: netguard.sgroups.io/v1beta1, kind: AddressGroup, name: ag-edge, namespace: shop}}`),
+    });
+    expect(elsewhere.stderr).toContain('spec.addressGroupRef.namespace: namespace "shop" must equal metadata.namespace "edge"');
+  });
+
+  test("a bound Host is Terminating after kubectl delete until its binding goes", async () => {
+    await ok(["apply", "-f", "-"], manifest("Host", "web-3", "{uuid: 1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6}") + "---\n" + manifest("HostBinding", "web-3-in-ag-edge", `{hostRef: {apiVersion: netguard.sgroups.io/v1beta1, kind: Host, name: web-3, namespace: edge}, addressGroupRef: {apiVersion: netguard.sgroups.io/v1beta1, kind: AddressGroup, name: ag-edge, namespace: edge}}`));
+    await ok(["delete", "hosts.netguard.sgroups.io", "web-3", "-n", "edge", "--wait=false"]);
+    expect(await ok(["get", "hosts.netguard.sgroups.io", "web-3", "-n", "edge"])).toMatch(/web-3\s+.*Terminating/);
+    await ok(["delete", "hostbinding", "web-3-in-ag-edge", "-n", "edge"]);
+    const gone = await stack.kubectl(["get", "hosts.netguard.sgroups.io", "web-3", "-n", "edge"]);
+    expect(gone.stderr).toContain("NotFound");
+  });
+});
