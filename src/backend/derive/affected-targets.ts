@@ -11,13 +11,15 @@
  *   `cascadeDelete`;
  * - an update that changes none of the kind's `derive.inputs` affects only itself;
  * - otherwise the kind's `derive.affects` hook names what else the change touches
- *   (src/kinds/<kind>/*-derive.ts).
+ *   (src/kinds/<kind>/*-derive.ts), and so does each other kind's `contributes` entry for this
+ *   kind whose own `inputs` of it changed.
  */
 import { type DeriveContext, readPath, type StateView } from "../../domain/mod.ts";
 import { keyOf } from "../../kinds/derive-helpers.ts";
 import type { Change, TargetSink } from "../../kinds/kind-derive.ts";
 import { KINDS, kindByName } from "../../kinds/kind-table.ts";
 import { jsonEqual } from "../../kinds/model.ts";
+import { contributionsFor } from "./derived-fields.ts";
 
 export type { Change };
 
@@ -53,17 +55,12 @@ function cascades(kind: string): boolean {
   return cascadingTargets.has(kind);
 }
 
-function inputsChanged(c: Change): boolean {
-  const inputs = kindByName(c.kind)?.derive.inputs ?? [];
+function inputsChanged(c: Change, inputs: readonly (readonly string[])[] = kindByName(c.kind)?.derive.inputs ?? []): boolean {
   return inputs.some((path) => !jsonEqual(readPath(c.before, path), readPath(c.after, path)));
 }
 
-/**
- * The targets `changes` (a batch's own writes; `committed` is the state before them) can affect:
- * the generic rules of the file comment plus each changed kind's derive hooks.
- */
-export function affectedTargets(changes: readonly Change[], ctx: DeriveContext, committed: StateView): Targets {
-  const t = emptyTargets();
+/** A sink recording into `t` (what the kinds' `affects` hooks write to). */
+export function createTargetSink(t: Targets, ctx: DeriveContext, committed: StateView): TargetSink {
   const seen = new Set<string>();
   const sink: TargetSink = {
     ctx,
@@ -82,13 +79,24 @@ export function affectedTargets(changes: readonly Change[], ctx: DeriveContext, 
       addKey(t.managed, kind, key);
     },
   };
+  return sink;
+}
 
+/**
+ * The targets `changes` (a batch's own writes; `committed` is the state before them) can affect:
+ * the generic rules of the file comment plus each changed kind's derive hooks.
+ */
+export function affectedTargets(changes: readonly Change[], ctx: DeriveContext, committed: StateView): Targets {
+  const t = emptyTargets();
+  const sink = createTargetSink(t, ctx, committed);
   for (const c of changes) {
     if (c.after) sink.own(c.kind, c.key);
     if (!c.before !== !c.after) {
       for (const [kind, obj] of ctx.referrers(c.kind, c.key)) sink.affected(kind, keyOf(obj));
       if (!c.after && cascades(c.kind)) addKey(t.cascade, c.kind, c.key);
     }
+    // other kinds' contributions to this kind read their own inputs of it
+    for (const k of contributionsFor(c.kind)) if (!c.before || !c.after || inputsChanged(c, k.inputs)) k.affects?.(c, sink);
     // an update that leaves the inputs alone (labels, annotations, status) affects only itself
     if (c.before && c.after && !inputsChanged(c)) continue;
     kindByName(c.kind)?.derive.affects?.(c, sink);
