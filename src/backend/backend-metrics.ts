@@ -10,7 +10,7 @@ import { KINDS } from "../kinds/kind-table.ts";
 import { codeName } from "../metrics/connect-codes.ts";
 import type { ConnectionStats } from "../runtime/connection-guard.ts";
 import { createRegistry, registerProcessMetrics, type Registry } from "../metrics/registry.ts";
-import type { Engine } from "./engine/engine.ts";
+import type { Engine } from "./engine/mod.ts";
 import type { Persistence } from "./store/persistence.ts";
 
 export interface BackendMetrics {

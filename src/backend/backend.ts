@@ -15,7 +15,7 @@ import { createBackendAuth, kPeerCertificate, type BackendAuth } from "./auth/ba
 import { parseTokenFile, type TokenTable } from "./auth/token-table.ts";
 import type { ConnectionLimits } from "../runtime/connection-guard.ts";
 import { createWatchStreamLimit } from "./rpc/watch-stream-limit.ts";
-import { createEngine, type Engine } from "./engine/engine.ts";
+import { createEngine, type Engine } from "./engine/mod.ts";
 import type { Persistence, RetentionPolicy } from "./store/persistence.ts";
 import { createNetguardService } from "./rpc/netguard-service.ts";
 import { malformedRequestGate } from "./rpc/malformed-request-gate.ts";

@@ -9,7 +9,7 @@
  */
 import { ConfigError, loadConfig } from "../config/config.ts";
 import { parseDuration } from "../config/duration.ts";
-import { createEngine } from "../backend/engine/engine.ts";
+import { createEngine } from "../backend/engine/mod.ts";
 import { openPersistence } from "../backend/open-persistence.ts";
 import { createPostgresReader, PostgresReadError, redactUrl } from "../runtime/postgres-reader.ts";
 import { readConfigFile } from "../runtime/config-file.ts";

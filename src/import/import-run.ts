@@ -5,7 +5,7 @@
  * annotations is `unchanged` (nothing written); one that differs is `updated` to upstream's
  * content (upstream is the source being migrated from). Every row gets exactly one outcome.
  */
-import type { Engine } from "../backend/engine/engine.ts";
+import type { Engine } from "../backend/engine/mod.ts";
 import { kindByName } from "../kinds/kind-table.ts";
 import { jsonEqual, type KubeObject } from "../kinds/model.ts";
 import { pinKey, type IdentityPins } from "./pinning-persistence.ts";

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Backend } from "../../src/backend/backend.ts";
-import { createEngine, DEFAULT_YIELD_EVERY, type Engine } from "../../src/backend/engine/engine.ts";
+import { createEngine, DEFAULT_YIELD_EVERY, type Engine } from "../../src/backend/engine/mod.ts";
 import { createMemoryPersistence } from "../../src/backend/store/memory-persistence.ts";
 import { SyncOp } from "../../src/gen/netguard/v1/service_pb.ts";
 import { kindByName } from "../../src/kinds/kind-table.ts";

@@ -9,8 +9,7 @@
  */
 import { heapStats } from "bun:jsc";
 import { afterEach, expect, test } from "bun:test";
-import { createEngine, type Engine } from "../../src/backend/engine/engine.ts";
-import { watchKind, type WatchItem } from "../../src/backend/engine/watch-stream.ts";
+import { createEngine, watchKind, type Engine, type WatchItem } from "../../src/backend/engine/mod.ts";
 import { createMemoryPersistence } from "../../src/backend/store/memory-persistence.ts";
 import { kindByName } from "../../src/kinds/kind-table.ts";
 import { sample } from "../helpers/fixtures.ts";

@@ -6,7 +6,7 @@
  * of every kind run against a store holding the domain fixtures.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { createEngine, type Engine } from "../../src/backend/engine/engine.ts";
+import { createEngine, type Engine } from "../../src/backend/engine/mod.ts";
 import { createMemoryPersistence } from "../../src/backend/store/memory-persistence.ts";
 import { KINDS, kindByName } from "../../src/kinds/kind-table.ts";
 import type { KubeObject } from "../../src/kinds/model.ts";

@@ -9,7 +9,7 @@ import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { binaryCodec, preEncoded, sharedWatchEvent } from "../../src/backend/rpc/shared-watch-event.ts";
-import type { WatchItem } from "../../src/backend/engine/watch-stream.ts";
+import type { WatchItem } from "../../src/backend/engine/mod.ts";
 import { anyOf } from "../../src/backend/rpc/resource-codec.ts";
 import { NetguardService, WatchEvent_EventType, WatchEventSchema, type WatchEvent } from "../../src/gen/netguard/v1/service_pb.ts";
 import { netguardRegistry } from "../../src/wire/registry.ts";

@@ -25,8 +25,7 @@ import {
 } from "../../gen/netguard/v1/service_pb.ts";
 import type { ResourceIdentifier } from "../../gen/netguard/v1/resources_pb.ts";
 import { EngineError } from "../../domain/mod.ts";
-import type { Engine, SyncOperation } from "../engine/engine.ts";
-import { watchKind, type WatchItem } from "../engine/watch-stream.ts";
+import { watchKind, type Engine, type SyncOperation, type WatchItem } from "../engine/mod.ts";
 import { binaryCodec, sharedWatchEvent } from "./shared-watch-event.ts";
 import { unimplementedSubject } from "./upstream-subjects.ts";
 import { anyOf, fromResource, messageOf, toResource } from "./resource-codec.ts";

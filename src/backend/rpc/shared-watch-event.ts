@@ -16,7 +16,7 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { BinaryReader } from "@bufbuild/protobuf/wire";
 import { WatchEventSchema, type WatchEvent } from "../../gen/netguard/v1/service_pb.ts";
-import type { WatchItem } from "../engine/watch-stream.ts";
+import type { WatchItem } from "../engine/mod.ts";
 
 type ObjectItem = Extract<WatchItem, { object: unknown }>;
 

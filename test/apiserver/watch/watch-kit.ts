@@ -12,7 +12,7 @@ import { createWatchHub, type WatchHubOptions, type WatchHubWithStats } from "..
 import type { WatchMode, WatchRequestParams } from "../../../src/apiserver/watch/watch-types.ts";
 import type { Backend } from "../../../src/backend/backend.ts";
 import { netguardRegistry } from "../../../src/wire/registry.ts";
-import { createEngine, type Engine } from "../../../src/backend/engine/engine.ts";
+import { createEngine, type Engine } from "../../../src/backend/engine/mod.ts";
 import { createNetguardService } from "../../../src/backend/rpc/netguard-service.ts";
 import type { Persistence } from "../../../src/backend/store/persistence.ts";
 import { NetguardService } from "../../../src/gen/netguard/v1/service_pb.ts";
