@@ -28,6 +28,8 @@ export interface Config {
     pollingIntervalMs: number;
     streamReconnectDelayMs: number;
     cacheCapacity: number;
+    /** Coalescing window of flushes to watchers (watch.flush_delay; see WatchHubOptions.flushDelayMs). */
+    flushDelayMs: number;
   };
   shutdownGraceMs: number;
   /** How the API server calls the backend: deadlines and keepalive (issue 9, hangs). */
@@ -163,6 +165,9 @@ export class ConfigError extends Error {}
 /** Most API-server workers (`api.workers`): each holds its own caches and backend streams. */
 export const MAX_API_WORKERS = 64;
 
+/** Longest coalescing window of watch flushes (`watch.flush_delay`): it is added to every event's latency. */
+export const MAX_FLUSH_DELAY_MS = 1000;
+
 interface Setting {
   /** Path in the YAML file. */
   key: string;
@@ -185,6 +190,7 @@ const SETTINGS = {
   pollingInterval: { key: "watch.polling_interval", env: "WATCH_POLLING_INTERVAL", def: "5s" },
   reconnectDelay: { key: "watch.stream_reconnect_delay", env: "WATCH_STREAM_RECONNECT_DELAY", def: "1s" },
   cacheCapacity: { key: "watch.cache_capacity", env: "WATCH_CACHE_CAPACITY", def: "4096" },
+  flushDelay: { key: "watch.flush_delay", env: "WATCH_FLUSH_DELAY", def: "2ms" },
   shutdownGrace: { key: "shutdown_grace", env: "NETGUARD_SHUTDOWN_GRACE", def: "2s" },
   apiMaxBody: { key: "api.max_request_body_bytes", env: "NETGUARD_API_MAX_REQUEST_BODY_BYTES", def: "3145728" },
   apiMaxUrl: { key: "api.max_url_bytes", env: "NETGUARD_API_MAX_URL_BYTES", def: "16384" },
@@ -265,6 +271,13 @@ function parseDur(s: Setting, v: string, positive: boolean): number {
   if (ms === undefined || (positive && ms <= 0)) {
     throw new ConfigError(`config: ${where(s)}: "${v}" must be a ${positive ? "positive " : ""}duration such as 500ms, 5s, 1m`);
   }
+  return ms;
+}
+
+/** The coalescing window of watch flushes: 0 (next event-loop turn) up to MAX_FLUSH_DELAY_MS. */
+function parseFlushDelay(s: Setting, v: string): number {
+  const ms = parseDur(s, v, false);
+  if (ms > MAX_FLUSH_DELAY_MS) throw new ConfigError(`config: ${where(s)}: "${v}" must be at most ${MAX_FLUSH_DELAY_MS}ms (every watch event waits this long)`);
   return ms;
 }
 
@@ -410,6 +423,7 @@ export function loadConfig(yamlText: string | undefined, env: Record<string, str
       pollingIntervalMs: parseDur(S.pollingInterval, get(S.pollingInterval), true),
       streamReconnectDelayMs: parseDur(S.reconnectDelay, get(S.reconnectDelay), true),
       cacheCapacity: parseInt_(S.cacheCapacity, get(S.cacheCapacity), 1),
+      flushDelayMs: parseFlushDelay(S.flushDelay, get(S.flushDelay)),
     },
     shutdownGraceMs: parseDur(S.shutdownGrace, get(S.shutdownGrace), false),
     backendCalls: {

@@ -79,6 +79,7 @@ export async function runApiServer(cfg: Config, backendEndpoint: string, dev?: D
     pollingIntervalMs: cfg.watch.pollingIntervalMs,
     streamReconnectDelayMs: cfg.watch.streamReconnectDelayMs,
     cacheCapacity: cfg.watch.cacheCapacity,
+    flushDelayMs: cfg.watch.flushDelayMs,
     bookmarkIntervalMs: cfg.eventStore.bookmarkIntervalMs,
     onDeliveryLatency: metrics.onDeliveryLatency,
   });

@@ -58,6 +58,13 @@ describe("configuration", () => {
     expect(loadConfig(undefined, { NETGUARD_API_WORKERS: "1", NETGUARD_API_METRICS_ADDR: "127.0.0.1:9100" }).apiMetrics?.port).toBe(9100);
   });
 
+  test("watch flush window: 2ms by default, watch.flush_delay or WATCH_FLUSH_DELAY from 0 up to 1s", () => {
+    expect(loadConfig(undefined, {}).watch.flushDelayMs).toBe(2);
+    expect(loadConfig("watch:\n  flush_delay: 10ms\n", {}).watch.flushDelayMs).toBe(10);
+    expect(loadConfig(undefined, { WATCH_FLUSH_DELAY: "0" }).watch.flushDelayMs).toBe(0);
+    for (const bad of ["soon", "2s", "-1ms"]) expect(() => loadConfig(undefined, { WATCH_FLUSH_DELAY: bad })).toThrow("watch.flush_delay (env WATCH_FLUSH_DELAY)");
+  });
+
   test("parses Go-style durations", () => {
     expect(parseDuration("1m30s")).toBe(90_000);
     expect(parseDuration("500ms")).toBe(500);

@@ -23,8 +23,8 @@ import { createWatchTimers, timerResolutionMs } from "./watch-timers.ts";
 import type { WatchRequestParams } from "./watch-types.ts";
 import { createWatcher, type SharedChunks, type Watcher, type WatcherContext } from "./watcher.ts";
 
-/** Delay between a publish and the flush to watchers: batches bursts into one write per watcher. */
-const FLUSH_DELAY_MS = 2;
+/** Default delay between a publish and the flush to watchers (watch.flush_delay): batches bursts into one write per watcher. */
+export const DEFAULT_FLUSH_DELAY_MS = 2;
 
 export interface KindWatchOptions extends SourceSettings {
   kind: KindDescriptor;
@@ -36,6 +36,8 @@ export interface KindWatchOptions extends SourceSettings {
   resourceVersionWaitMs: number;
   /** Observes, per event written to watchers, seconds since the backend committed it. */
   onDeliveryLatency?: (seconds: number) => void;
+  /** Coalescing window from a publish to the flush (default DEFAULT_FLUSH_DELAY_MS). */
+  flushDelayMs?: number;
 }
 
 export interface KindWatch {
@@ -73,7 +75,7 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
     }
   };
   const scheduleFlush = () => {
-    if (!flushTimer && watchers.size > 0) flushTimer = setTimeout(flush, FLUSH_DELAY_MS);
+    if (!flushTimer && watchers.size > 0) flushTimer = setTimeout(flush, o.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS);
   };
 
   const cache = createWatchCache(

@@ -40,6 +40,12 @@ export interface WatchHubOptions {
   resourceVersionWaitMs?: number;
   /** Observes seconds from the backend's commit of a change to its write to watchers (metrics). */
   onDeliveryLatency?: (kind: string, seconds: number) => void;
+  /**
+   * Coalescing window: how long a publish waits before the flush, so changes arriving together go
+   * to each watcher as one write (default 2 ms; config watch.flush_delay). Longer = fewer, larger
+   * writes and less CPU per delivery, at that much added latency.
+   */
+  flushDelayMs?: number;
 }
 
 /** What a kind's cache holds right now, for metrics. */
@@ -102,6 +108,7 @@ export function createWatchHub(o: WatchHubOptions): WatchHubWithStats {
           cacheCapacity: o.cacheCapacity,
           idleStopMs: o.idleStopMs ?? 30_000,
           bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000,
+          flushDelayMs: o.flushDelayMs,
           onDeliveryLatency: o.onDeliveryLatency ? (s) => o.onDeliveryLatency!(params.kind.kind, s) : undefined,
         });
         kinds.set(params.kind.kind, kw);
