@@ -3,6 +3,7 @@
  * (`src/main.ts apiserver`) in a chosen watch mode, each reaching the backend through its own
  * counting proxy. Only 127.0.0.1 and free ports are used.
  */
+import { join } from "node:path";
 import { startCountingProxy, type CountingProxy } from "./counting-proxy.ts";
 import { freePort, launch, type Child } from "./launcher.ts";
 import type { BenchBackendAccess } from "./backend-access.ts";
@@ -22,12 +23,12 @@ export interface ApiServerProc {
   stop(): Promise<void>;
 }
 
-/** Starts the backend with the given NETGUARD_STORAGE (memory: by default). */
-export async function startBackendProc(storage: string, access?: BenchBackendAccess): Promise<BackendProc> {
+/** Starts the backend with the given NETGUARD_STORAGE; `root` runs another checkout's src/main.ts (before/after runs). */
+export async function startBackendProc(storage: string, access?: BenchBackendAccess, root?: string): Promise<BackendProc> {
   const port = await freePort();
   const child = await launch({
     name: "backend",
-    args: ["src/main.ts", "backend"],
+    args: [root ? join(root, "src", "main.ts") : "src/main.ts", "backend"],
     env: { NETGUARD_BACKEND_ADDR: `127.0.0.1:${port}`, NETGUARD_STORAGE: storage, ...access?.backendEnv },
     ready: /backend listening on/,
   });
