@@ -42,6 +42,6 @@ export function toResource(kind: KindDescriptor, obj: KubeObject): Resource {
 /** Resource oneof → kind and Kubernetes object; InvalidArgument when empty. */
 export function fromResource(r: Resource | undefined): { kind: KindDescriptor; obj: KubeObject } {
   const got = unpackResource(r);
-  if (!got) throw new EngineError("BadRequest", "resource: one of the eight kinds must be set");
+  if (!got) throw new EngineError("BadRequest", "resource: one of the kinds must be set");
   return got;
 }
