@@ -10,7 +10,7 @@ import type { ModeResult } from "./scenarios/mode-comparison.ts";
 import { fanOutHeadline, type FanOutResult } from "./scenarios/fan-out.ts";
 import type { WriteThroughput } from "./scenarios/write-throughput.ts";
 import type { FloorResult } from "./scenarios/fan-out-floor.ts";
-import type { ScalingResult } from "./scenarios/worker-scaling.ts";
+import { variantName, type ScalingResult } from "./scenarios/worker-scaling.ts";
 import { apiCpuMsPer1000 } from "./scenarios/fan-out-rounds.ts";
 import { measuredText, verdicts, verdictText, wireBytesPerEvent } from "./targets.ts";
 import type { Profile } from "./profile.ts";
@@ -74,7 +74,7 @@ function renderScaling(r: Results): string[] {
   const sc = r.scaling;
   const pr = r.profile;
   const out = [
-    `Worker scaling — api.workers (threads on one port, SO_REUSEPORT), ${int(sc.watchers)} namespace-scoped watchers, ` +
+    `Worker scaling and coalescing — api.workers (threads on one port, SO_REUSEPORT) and watch.flush_delay (default 2ms), ${int(sc.watchers)} namespace-scoped watchers, ` +
       `${pr.scalingRounds} steady round(s) of ${pr.steadyRate} events/s and one burst per variant; pinned = API server on its CPUs (taskset), ` +
       `watch clients, backend and writer on the others.`,
   ];
@@ -83,7 +83,7 @@ function renderScaling(r: Results): string[] {
   for (const v of sc.variants) {
     const pinRef = v.serverCpus ? sc.pinnedReference?.latency.fromAck.p99 : ref;
     rows.push([
-      `${v.workers} worker${v.workers > 1 ? "s" : ""}${v.serverCpus ? `, pinned to CPU ${v.serverCpus}` : ""}`,
+      variantName(v),
       f(v.p50, 2),
       f(v.p99, 2),
       pinRef ? ratio(v.p99, pinRef) : "n/a",
@@ -288,6 +288,7 @@ export function renderJson(r: Results): string {
       watchers: r.scaling.watchers,
       variants: r.scaling.variants.map((v) => ({
         workers: v.workers,
+        flush_delay: v.flushDelay ?? "2ms",
         pinned_to: v.serverCpus ?? null,
         p50_ms: round(v.p50),
         p99_ms: round(v.p99),

@@ -37,21 +37,23 @@ export async function startBackendProc(storage: string, access?: BenchBackendAcc
 
 /**
  * Starts an API server in `mode` whose BACKEND_ENDPOINT is a fresh counting proxy to the backend;
- * `workers` > 1 runs it in worker mode (NETGUARD_API_WORKERS: that many threads on one port).
+ * `workers` > 1 runs it in worker mode (NETGUARD_API_WORKERS: that many threads on one port);
+ * `flushDelay` sets WATCH_FLUSH_DELAY (the coalescing window of flushes to watchers).
  */
 export async function startApiServerProc(
   mode: "streaming" | "polling",
   backendPort: number,
   pollingInterval = "5s",
   access?: BenchBackendAccess,
-  workers = 1,
+  o: { workers?: number; flushDelay?: string } = {},
 ): Promise<ApiServerProc> {
+  const workers = o.workers ?? 1;
   const proxy = await startCountingProxy(backendPort);
   const port = await freePort();
   let child: Child;
   try {
     child = await launch({
-      name: `API server (${mode}${workers > 1 ? `, ${workers} workers` : ""})`,
+      name: `API server (${mode}${workers > 1 ? `, ${workers} workers` : ""}${o.flushDelay !== undefined ? `, flush ${o.flushDelay}` : ""})`,
       args: ["src/main.ts", "apiserver"],
       env: {
         NETGUARD_API_ADDR: `127.0.0.1:${port}`,
@@ -60,6 +62,7 @@ export async function startApiServerProc(
         WATCH_MODE: mode,
         WATCH_POLLING_INTERVAL: pollingInterval,
         NETGUARD_API_WORKERS: String(workers),
+        ...(o.flushDelay !== undefined ? { WATCH_FLUSH_DELAY: o.flushDelay } : {}),
         ...access?.apiServerEnv,
       },
       ready: /API server listening on/,

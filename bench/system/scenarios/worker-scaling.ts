@@ -22,6 +22,8 @@ import { apiCpuMsPer1000, burstRound, steadyRound, type BurstRound, type RoundCo
 
 export interface ScalingVariant {
   workers: number;
+  /** WATCH_FLUSH_DELAY when not the default (the coalescing window). */
+  flushDelay?: string;
   /** CPUs of the API server when pinned (taskset -c list); undefined = not pinned. */
   serverCpus?: string;
   steady: SteadyRound[];
@@ -45,16 +47,32 @@ export interface ScalingResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+interface Planned {
+  workers: number;
+  flushDelay?: string;
+  serverCpus?: string;
+  clientCpus?: string;
+}
+
+/** Coalescing windows measured beside the default 2ms (one worker, unpinned). */
+const FLUSH_DELAYS = ["0ms", "10ms"];
+
 /** The variants this machine can run (see the file comment). */
-function plan(): { workers: number; serverCpus?: string; clientCpus?: string }[] {
+function plan(): Planned[] {
   const n = cpus().length;
-  const unpinned = [...new Set([1, 2, ...(n > 2 ? [n] : [])])].map((workers) => ({ workers }));
+  const unpinned: Planned[] = [...new Set([1, 2, ...(n > 2 ? [n] : [])])].map((workers) => ({ workers }));
+  unpinned.push(...FLUSH_DELAYS.map((flushDelay) => ({ workers: 1, flushDelay })));
   if (!canPin()) return unpinned;
   const half = Math.max(1, Math.floor(n / 2));
   const serverCpus = half === 1 ? "0" : `0-${half - 1}`;
   const clientCpus = half === n - 1 ? String(half) : `${half}-${n - 1}`;
   const pinned = [...new Set([1, half])].map((workers) => ({ workers, serverCpus, clientCpus }));
   return [...unpinned, ...pinned];
+}
+
+/** How a variant is named in the log and the table. */
+export function variantName(v: { workers: number; flushDelay?: string; serverCpus?: string }): string {
+  return `${v.workers} worker${v.workers > 1 ? "s" : ""}${v.flushDelay !== undefined ? `, watch.flush_delay ${v.flushDelay}` : ""}${v.serverCpus ? `, pinned to CPU ${v.serverCpus}` : ""}`;
 }
 
 export async function runWorkerScaling(p: Profile, backend: BackendProc, writer: BackendWriter, pool: WatchPool, log: (s: string) => void): Promise<ScalingResult> {
@@ -67,10 +85,10 @@ export async function runWorkerScaling(p: Profile, backend: BackendProc, writer:
   try {
     for (const v of variantsPlanned) {
       if (pins) for (const pid of others) pinProcess(pid, v.clientCpus ?? allCpus());
-      const api = await startApiServerProc("streaming", backend.port, undefined, backend.access, v.workers);
+      const api = await startApiServerProc("streaming", backend.port, undefined, backend.access, { workers: v.workers, flushDelay: v.flushDelay });
       try {
         if (v.serverCpus) pinProcess(api.child.pid, v.serverCpus);
-        const name = `${v.workers} worker${v.workers > 1 ? "s" : ""}${v.serverCpus ? `, pinned to CPU ${v.serverCpus}` : ""}`;
+        const name = variantName(v);
         const targets = { backendPort: backend.port, backendAccess: backend.access, backend: backend.child, apiServer: api.child, proxy: api.proxy, client: pool.process };
         const rounds: RoundContext = { p, writer, pool, targets, problems, log };
         const o = await pool.open(api.port, watchPath(p.namespace, await writer.currentRv()), watchers, 500);
@@ -82,6 +100,7 @@ export async function runWorkerScaling(p: Profile, backend: BackendProc, writer:
         if (api.child.exit) problems.push(`${name}: the API server exited (${api.child.exit}): ${api.child.tail().slice(-2000)}`);
         variants.push({
           workers: v.workers,
+          flushDelay: v.flushDelay,
           serverCpus: v.serverCpus,
           steady,
           burst,
