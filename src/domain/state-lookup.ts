@@ -6,7 +6,7 @@
  */
 import type { RefField } from "../kinds/kind-descriptor.ts";
 import type { KubeObject } from "../kinds/model.ts";
-import { refKeysAt } from "./references.ts";
+import { refKeyAt, refKeysAt } from "./references.ts";
 import type { IndexSpec, StateView } from "./state-view.ts";
 
 /** Objects of `kind` in `state` whose `index` keys include `value`. */
@@ -69,4 +69,13 @@ export function singleKeyIndex(name: string, key: (obj: unknown) => string | und
 export function byObjectKey<T extends KubeObject>(objects: T[]): T[] {
   const k = (o: KubeObject) => `${o.metadata?.namespace}/${o.metadata?.name}`;
   return objects.sort((a, b) => (k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0));
+}
+
+/**
+ * Objects of `kind` whose single reference at `path` is `key` (an object of `targetKind`), sorted by
+ * key: "the bindings naming this Network". The reference index narrows, the path decides, since a
+ * kind may reference the same target kind at several paths.
+ */
+export function referencingAt(state: StateView, kind: string, targetKind: string, path: readonly string[], key: string): KubeObject[] {
+  return byObjectKey(findBy(state, kind, refIndex(kind, targetKind), key).filter((o) => refKeyAt(o, path) === key));
 }

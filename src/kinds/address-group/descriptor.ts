@@ -7,6 +7,7 @@ import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
 import { flag, refList, text } from "../../import/row-decoders.ts";
 import { bool, enumOf, listOf, messageOf, namespacedRef, present, sameNamespaceRef, str } from "../codecs.ts";
 import { HOST_KIND } from "../host/kind-name.ts";
+import { networkItemCodec } from "../network-binding/network-item.ts";
 import { readyColumn, specColumn } from "../columns.ts";
 import { defineKind, field, path, type KindDescriptor } from "../kind-descriptor.ts";
 import { blockNames } from "../openapi/block-names.ts";
@@ -16,14 +17,6 @@ import { actionCodec } from "../wire-enums.ts";
 import { addressGroupDerive } from "./address-group-derive.ts";
 import { addressGroupRules } from "./address-group-rules.ts";
 import { ADDRESS_GROUP_KIND } from "./kind-name.ts";
-
-const networkItem = messageOf([
-  ["name", "name", str],
-  ["cidr", "cidr", str],
-  ["apiVersion", "apiVersion", str],
-  ["kind", "kind", str],
-  ["namespace", "namespace", str],
-]);
 
 const hostReference = messageOf([
   ["ref", "ref", namespacedRef],
@@ -50,7 +43,7 @@ export const ADDRESS_GROUP: KindDescriptor = defineKind({
     field("spec.trace", "trace", present(bool)),
     field("spec.hosts", "hosts", listOf(sameNamespaceRef(HOST_KIND))),
     field("status.addressGroupName", "addressGroupName", str),
-    field("networks", "networks", listOf(networkItem)),
+    field("networks", "networks", listOf(networkItemCodec)),
     field("xAggregatedHosts", "aggregatedHosts", listOf(hostReference)),
   ],
   immutable: [],

@@ -5,6 +5,7 @@
  */
 import { ADDRESS_GROUP_KIND } from "../address-group/kind-name.ts";
 import { HOST_KIND } from "../host/kind-name.ts";
+import { ownNamedBy } from "../derive-helpers.ts";
 import type { KindDerive } from "../kind-derive.ts";
 import { boundHostKey, hostGroupKey } from "./host-binding-lookup.ts";
 
@@ -16,12 +17,8 @@ export const hostBindingDerive: KindDerive = {
   ],
   synced: true,
   cascadeDelete: true,
-  affects(c, t) {
-    for (const v of [c.before, c.after]) {
-      const host = v && boundHostKey(v);
-      const ag = v && hostGroupKey(v);
-      if (host) t.own(HOST_KIND, host);
-      if (ag) t.own(ADDRESS_GROUP_KIND, ag);
-    }
-  },
+  affects: (c, t) => ownNamedBy(c, t, [
+    [HOST_KIND, boundHostKey],
+    [ADDRESS_GROUP_KIND, hostGroupKey],
+  ]),
 };

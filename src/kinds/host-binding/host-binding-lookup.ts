@@ -4,7 +4,7 @@
  * `xAggregatedHosts` are built on.
  */
 import { refKeyAt } from "../../domain/references.ts";
-import { byObjectKey, findBy, refIndex } from "../../domain/state-lookup.ts";
+import { referencingAt } from "../../domain/state-lookup.ts";
 import type { StateView } from "../../domain/state-view.ts";
 import { HOST_KIND } from "../host/kind-name.ts";
 import type { KubeObject } from "../model.ts";
@@ -20,6 +20,5 @@ export const hostGroupKey = (binding: unknown): string | undefined => refKeyAt(b
 
 /** HostBindings whose reference to `target` (Host or AddressGroup) is `key`, sorted by key. */
 export function hostBindingsNaming(state: StateView, target: string, key: string): KubeObject[] {
-  const keyOf = target === HOST_KIND ? boundHostKey : hostGroupKey;
-  return byObjectKey(findBy(state, HOST_BINDING_KIND, refIndex(HOST_BINDING_KIND, target), key).filter((b) => keyOf(b) === key));
+  return referencingAt(state, HOST_BINDING_KIND, target, target === HOST_KIND ? HOST_REF : GROUP_REF, key);
 }

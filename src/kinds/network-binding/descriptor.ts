@@ -6,7 +6,7 @@
 import * as pb from "../../gen/netguard/v1/resources_pb.ts";
 import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
 import { ADDRESS_GROUP_KIND } from "../address-group/kind-name.ts";
-import { messageOf, optionalMessage, sameNamespaceRef, str } from "../codecs.ts";
+import { optionalMessage, sameNamespaceRef } from "../codecs.ts";
 import { readyColumn, refColumn } from "../columns.ts";
 import { defineKind, field, path, type KindDescriptor } from "../kind-descriptor.ts";
 import { NETWORK_KIND } from "../network/kind-name.ts";
@@ -16,14 +16,7 @@ import { object, ref, refWithDescription } from "../openapi/schema-types.ts";
 import { NETWORK_BINDING_KIND } from "./kind-name.ts";
 import { networkBindingDerive } from "./network-binding-derive.ts";
 import { networkBindingRules } from "./network-binding-rules.ts";
-
-const networkItem = messageOf([
-  ["name", "name", str],
-  ["cidr", "cidr", str],
-  ["apiVersion", "apiVersion", str],
-  ["kind", "kind", str],
-  ["namespace", "namespace", str],
-]);
+import { networkItemCodec } from "./network-item.ts";
 
 /** NetworkBinding: see the file comment. */
 export const NETWORK_BINDING: KindDescriptor = defineKind({
@@ -41,7 +34,7 @@ export const NETWORK_BINDING: KindDescriptor = defineKind({
   fields: [
     field("spec.networkRef", "networkRef", sameNamespaceRef(NETWORK_KIND)),
     field("spec.addressGroupRef", "addressGroupRef", sameNamespaceRef(ADDRESS_GROUP_KIND)),
-    field("network", "networkItem", optionalMessage(networkItem)),
+    field("network", "networkItem", optionalMessage(networkItemCodec)),
   ],
   immutable: [path("spec.networkRef"), path("spec.addressGroupRef")],
   readOnly: [path("network")],

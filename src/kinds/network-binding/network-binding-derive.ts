@@ -6,7 +6,7 @@
  * the group or Network they name (upstream: FK ON DELETE CASCADE).
  */
 import { ADDRESS_GROUP_KIND } from "../address-group/kind-name.ts";
-import { setOrDelete } from "../derive-helpers.ts";
+import { ownNamedBy, setOrDelete } from "../derive-helpers.ts";
 import type { KindDerive } from "../kind-derive.ts";
 import { NETWORK_KIND } from "../network/kind-name.ts";
 import { bindingsNaming, boundGroupKey, boundNetworkKey } from "./network-binding-lookup.ts";
@@ -25,14 +25,10 @@ export const networkBindingDerive: KindDerive = {
     const network = net ? ctx.get(NETWORK_KIND, net) : undefined;
     setOrDelete(obj, "network", network ? networkItemOf(network) : undefined);
   },
-  affects(c, t) {
-    for (const v of [c.before, c.after]) {
-      const net = v && boundNetworkKey(v);
-      const ag = v && boundGroupKey(v);
-      if (net) t.own(NETWORK_KIND, net);
-      if (ag) t.own(ADDRESS_GROUP_KIND, ag);
-    }
-  },
+  affects: (c, t) => ownNamedBy(c, t, [
+    [NETWORK_KIND, boundNetworkKey],
+    [ADDRESS_GROUP_KIND, boundGroupKey],
+  ]),
   contributes: [
     {
       kind: ADDRESS_GROUP_KIND,

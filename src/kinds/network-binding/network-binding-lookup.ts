@@ -3,9 +3,9 @@
  * table, and what a binding names: what Network in-use protection, Network status and AddressGroup
  * `networks` are built on.
  */
-import { byObjectKey, findBy, refIndex } from "../../domain/state-lookup.ts";
-import type { StateView } from "../../domain/state-view.ts";
 import { refKeyAt } from "../../domain/references.ts";
+import { referencingAt } from "../../domain/state-lookup.ts";
+import type { StateView } from "../../domain/state-view.ts";
 import type { KubeObject } from "../model.ts";
 import { NETWORK_KIND } from "../network/kind-name.ts";
 import { NETWORK_BINDING_KIND } from "./kind-name.ts";
@@ -20,6 +20,5 @@ export const boundGroupKey = (binding: unknown): string | undefined => refKeyAt(
 
 /** NetworkBindings whose reference to `target` (Network or AddressGroup) is `key`, sorted by key. */
 export function bindingsNaming(state: StateView, target: string, key: string): KubeObject[] {
-  const keyOf = target === NETWORK_KIND ? boundNetworkKey : boundGroupKey;
-  return byObjectKey(findBy(state, NETWORK_BINDING_KIND, refIndex(NETWORK_BINDING_KIND, target), key).filter((b) => keyOf(b) === key));
+  return referencingAt(state, NETWORK_BINDING_KIND, target, target === NETWORK_KIND ? NETWORK_REF : GROUP_REF, key);
 }
