@@ -6,6 +6,7 @@
  * response body streams and is given back when it ends, is cancelled or the client goes away.
  */
 import { statusError } from "./status.ts";
+import { whenResponseEnds } from "./watch/response-end.ts";
 
 export interface WatchAdmissionLimits {
   maxWatches: number;
@@ -62,6 +63,8 @@ export function createWatchAdmission(limits: WatchAdmissionLimits): WatchAdmissi
         release();
         return res;
       }
+      // A hub watch tells when it ends itself: no second stream per watcher.
+      if (whenResponseEnds(res, release)) return res;
       signal.addEventListener("abort", release, { once: true });
       const reader = res.body.getReader();
       const body = new ReadableStream<Uint8Array>(

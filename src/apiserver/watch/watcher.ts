@@ -30,6 +30,7 @@ import type { WatchCache } from "./watch-cache.ts";
 import type { KindWatchStats } from "./watch-stats.ts";
 import type { TimedWatcher, TimerPurpose, WatchTimers } from "./watch-timers.ts";
 import type { WatchRequestParams } from "./watch-types.ts";
+import { registerResponseEnd, type ResponseEnd } from "./response-end.ts";
 import { positionWatcher } from "./watcher-start.ts";
 import { MAX_EVENTS_PER_CHUNK } from "./watcher-bounds.ts";
 import { expiredStatus } from "./expired-status.ts";
@@ -105,7 +106,7 @@ class ClientStream {
  * A watcher's state, read and advanced by the phase files. Fields are public to them; nothing
  * outside src/apiserver/watch/ sees more than the Watcher interface.
  */
-export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventListenerObject {
+export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventListenerObject, ResponseEnd {
   readonly response: Response;
   controller!: ReadableStreamDefaultController<Uint8Array>;
   phase: Phase = "waiting";
@@ -136,6 +137,8 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   pendingBytes = 0;
   /** Only while waiting for the cache to reach a requested resourceVersion. */
   freshenAbort: AbortController | undefined;
+  /** Told once when the watch ends (the admission's slot release). */
+  private onEnd: (() => void) | undefined;
   private timeoutBucket = -1;
   private bookmarkBucket = -1;
 
@@ -156,11 +159,17 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
         "cache-control": "no-cache, private",
       },
     });
+    registerResponseEnd(this.response, this);
     const now = Date.now();
     this.timeoutBucket = ctx.timers.schedule(this, "timeout", now + Math.min(MAX_TIMER_MS, Math.max(0, timeoutMs)));
     if (params.allowBookmarks) this.bookmarkBucket = ctx.timers.schedule(this, "bookmark", now + Math.max(1, ctx.bookmarkIntervalMs));
     if (signal.aborted) queueMicrotask(() => this.close());
     else signal.addEventListener("abort", this, { once: true });
+  }
+
+  whenEnds(fn: () => void): void {
+    if (this.closed) fn();
+    else this.onEnd = fn;
   }
 
   /** The request's signal aborted (the client went away). */
@@ -284,5 +293,8 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
       // already closed or cancelled
     }
     this.ctx.release(this);
+    const onEnd = this.onEnd;
+    this.onEnd = undefined;
+    onEnd?.();
   }
 }
