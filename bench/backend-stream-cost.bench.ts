@@ -17,7 +17,7 @@
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { benchService, createBackendWriter, pacedUpdates } from "./system/backend-writer.ts";
-import { installCleanupHandlers, runCleanup } from "./system/cleanup.ts";
+import { installCleanupHandlers, runBenchmark } from "./system/cleanup.ts";
 import { median } from "./system/latency.ts";
 import { sampleProc } from "./system/proc-stats.ts";
 import { startBackendProc } from "./system/stack.ts";
@@ -131,12 +131,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ rate: RATE, seconds: SECONDS, rounds: ROUNDS, load: loadavg()[0], variants: rows }));
 }
 
-try {
-  await main();
-  await runCleanup();
-  process.exit(0);
-} catch (e) {
-  console.error(`benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  await runCleanup();
-  process.exit(1);
-}
+await runBenchmark(main);

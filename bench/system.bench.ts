@@ -24,7 +24,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchService, createBackendWriter } from "./system/backend-writer.ts";
-import { installCleanupHandlers, onCleanup, runCleanup } from "./system/cleanup.ts";
+import { installCleanupHandlers, onCleanup, runBenchmark, runCleanup } from "./system/cleanup.ts";
 import { profileChildrenInto } from "./system/launcher.ts";
 import { profileFor } from "./system/profile.ts";
 import { machineInfo, renderJson, renderTable, writeReadme, type Results } from "./system/report.ts";
@@ -149,12 +149,4 @@ function postgresLine(): unknown {
   return summary?.results;
 }
 
-try {
-  await main();
-  await runCleanup();
-  process.exit(0);
-} catch (e) {
-  console.error(`benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  await runCleanup();
-  process.exit(1);
-}
+await runBenchmark(main);

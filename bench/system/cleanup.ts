@@ -59,3 +59,16 @@ export function installCleanupHandlers(): void {
   process.once("SIGTERM", onSignal);
   process.on("exit", runSync);
 }
+
+/** Runs a benchmark's `main`, cleans up its processes either way, and exits 0 or (with the error) 1. */
+export async function runBenchmark(main: () => Promise<void>): Promise<never> {
+  try {
+    await main();
+    await runCleanup();
+    process.exit(0);
+  } catch (e) {
+    console.error(`benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    await runCleanup();
+    process.exit(1);
+  }
+}
