@@ -1,7 +1,7 @@
 /**
  * Field codecs: small, composable mappings between a Kubernetes JSON value and the matching
- * protobuf-es init value. Kind descriptors are built from these, so conversion is data, not eight
- * hand-written converters.
+ * protobuf-es init value. Kind descriptors are built from these, so conversion is data, not a
+ * hand-written converter per kind.
  */
 import { API_VERSION, type ObjectRef } from "./model.ts";
 

@@ -1,7 +1,7 @@
 /**
  * Generic conversion between Kubernetes-shaped objects and the netguard.v1 protobuf messages,
  * driven by each kind's field table. Metadata, conditions and observedGeneration travel in the
- * proto `Meta` for every kind, so this code is the same for all eight.
+ * proto `Meta` for every kind, so this code is the same for all of them.
  */
 import { create, type Message } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate, type Timestamp } from "@bufbuild/protobuf/wkt";

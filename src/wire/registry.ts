@@ -1,6 +1,6 @@
 /**
  * The protobuf registry of netguard's messages (service and resources): what `google.protobuf.Any`
- * values and JSON need to name and decode the eight kinds. Both the backend (serving JSON, packing
+ * values and JSON need to name and decode every kind. Both the backend (serving JSON, packing
  * watch events) and the API server (its backend client) use this one instance.
  */
 import { createRegistry } from "@bufbuild/protobuf";

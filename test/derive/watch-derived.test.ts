@@ -16,7 +16,7 @@ import { expectNoDrift } from "./derive-kit.ts";
 const start = backendPerTest();
 const ref = (k: string, namespace: string, name: string) => ({ apiVersion: API_VERSION, kind: k, name, namespace });
 
-/** Watchers of all eight kinds from the current version. */
+/** Watchers of every kind from the current version. */
 function watchAll(b: Backend, client: NgClient): Map<string, WatchReader> {
   return new Map(KINDS.map((k) => [k.kind, watchFrom(client, k, b.engine.currentRv)]));
 }

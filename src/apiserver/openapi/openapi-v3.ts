@@ -1,7 +1,7 @@
 /**
  * The OpenAPI v3 documents: the root discovery document (`/openapi/v3`) that lists the group-version
  * with a `serverRelativeURL` carrying a content hash, and the group-version document itself (paths
- * and component schemas for the eight kinds). Both are built once and served as fixed bytes.
+ * and component schemas for every kind). Both are built once and served as fixed bytes.
  */
 import { KINDS } from "../../kinds/kind-table.ts";
 import { API_VERSION, VERSION } from "../../kinds/model.ts";

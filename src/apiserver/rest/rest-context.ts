@@ -1,6 +1,6 @@
 /**
  * What every verb handler gets: the backend, the watch hub, the parsed route and the request.
- * Handlers are plain functions of this context, written once for all eight kinds.
+ * Handlers are plain functions of this context, written once for every kind.
  */
 import type { BackendClient } from "../backend-client.ts";
 import type { WatchHub } from "../watch/watch-types.ts";

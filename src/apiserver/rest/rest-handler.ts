@@ -1,6 +1,6 @@
 /**
  * The API server's Kubernetes-facing routes for netguard.sgroups.io/v1beta1: discovery, OpenAPI and
- * the resources of the eight kinds (CRUD, patch, status, deletecollection, watch), and the namespace
+ * the resources of every kind (CRUD, patch, status, deletecollection, watch), and the namespace
  * lookup kubectl makes after a NotFound. Returns
  * undefined for any other path so that the caller answers 404.
  */

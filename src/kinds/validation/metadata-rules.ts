@@ -1,5 +1,5 @@
 /**
- * Checks on `metadata` common to all eight kinds: name (or generateName), namespace, labels,
+ * Checks on `metadata` common to every kind: name (or generateName), namespace, labels,
  * annotations and finalizer names, with Kubernetes syntax and limits. All netguard kinds are namespaced, so the namespace
  * is required here rather than defaulted: defaulting belongs to the API server's request handling.
  */
