@@ -182,6 +182,14 @@ describe("Hosts in AddressGroups", () => {
     expect((await get(client, "Host", "h1")).status?.isBound).toBeUndefined();
   });
 
+  test("spec.hosts names Hosts of the group's own namespace only", async () => {
+    const { client } = await start();
+    await createObj(client, host("h1", UUID_1));
+    const g = group("ag");
+    g.spec!.hosts = [ref("Host", "h1", "other")];
+    expect(await causes(createObj(client, g))).toEqual(['spec.hosts[0].namespace: FieldValueInvalid: namespace "other" must equal metadata.namespace "edge"']);
+  });
+
   test("a Host belongs to one group: not listed by two groups, not bound while listed, not bound twice", async () => {
     const { client } = await start();
     await createObj(client, host("h1", UUID_1));

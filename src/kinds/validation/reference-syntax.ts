@@ -4,7 +4,7 @@
  * tag is omitempty), the expected target `kind`, and — when given — the netguard `apiVersion`.
  * The kind check is what rejects old manifests that still say `kind: ServiceAlias` in a RuleS2S.
  */
-import type { KindDescriptor } from "../kind-table.ts";
+import type { KindDescriptor, RefField } from "../kind-table.ts";
 import { API_VERSION } from "../model.ts";
 import { violation, type FieldViolation } from "../violations.ts";
 import { child, dotted, item } from "../../domain/field-path.ts";
@@ -47,14 +47,20 @@ export function checkReference(value: unknown, field: string, expectedKind: stri
  */
 export function validateReferenceFields(kind: KindDescriptor, obj: unknown, listPaths: ReadonlySet<string>): FieldViolation[] {
   const out: FieldViolation[] = [];
+  const own = readPath(obj, ["metadata", "namespace"]);
+  const check = (ref: RefField, v: unknown, field: string) => {
+    out.push(...checkReference(v, field, ref.kind, ref.sameNamespace));
+    // a same-namespace reference that names a namespace must name the object's own
+    const ns = asRecord(v)?.namespace;
+    if (ref.sameNamespace && typeof ns === "string" && ns !== "" && typeof own === "string" && own !== "" && ns !== own) {
+      out.push(violation.invalid(child(field, "namespace"), `namespace "${ns}" must equal metadata.namespace "${own}"`));
+    }
+  };
   for (const ref of kind.refs) {
     const field = dotted(ref.path);
     const value = readPath(obj, ref.path);
-    if (listPaths.has(field)) {
-      checkOptionalList(value, field, out).forEach((v, i) => out.push(...checkReference(v, item(field, i), ref.kind, ref.sameNamespace)));
-    } else {
-      out.push(...checkReference(value, field, ref.kind, ref.sameNamespace));
-    }
+    if (listPaths.has(field)) checkOptionalList(value, field, out).forEach((v, i) => check(ref, v, item(field, i)));
+    else check(ref, value, field);
   }
   return out;
 }
