@@ -160,11 +160,15 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
       },
     });
     registerResponseEnd(this.response, this);
+    if (signal.aborted || timeoutMs <= 0) {
+      // Gone already, or a negative timeoutSeconds: the watch ends at once (as kube-apiserver's).
+      queueMicrotask(() => this.close());
+      return;
+    }
     const now = Date.now();
-    this.timeoutBucket = ctx.timers.schedule(this, "timeout", now + Math.min(MAX_TIMER_MS, Math.max(0, timeoutMs)));
+    this.timeoutBucket = ctx.timers.schedule(this, "timeout", now + Math.min(MAX_TIMER_MS, timeoutMs));
     if (params.allowBookmarks) this.bookmarkBucket = ctx.timers.schedule(this, "bookmark", now + Math.max(1, ctx.bookmarkIntervalMs));
-    if (signal.aborted) queueMicrotask(() => this.close());
-    else signal.addEventListener("abort", this, { once: true });
+    signal.addEventListener("abort", this, { once: true });
   }
 
   whenEnds(fn: () => void): void {
