@@ -85,6 +85,10 @@ const ROW_OF: Record<string, (s: Spec) => [string, Record<string, unknown>]> = {
     ports: j([{ Source: "", Destination: (s.ports ?? []).map((p: Spec) => (p.portRange ? `${p.portRange.from}-${p.portRange.to}` : String(p.port))).join(",") }]),
     trace: !!s.trace,
   }],
+  Network: (s) => ["networks", { cidr: s.cidr }],
+  NetworkBinding: (s) => ["network_bindings", { network_namespace: s.networkRef.namespace, network_name: s.networkRef.name, address_group_namespace: s.addressGroupRef.namespace, address_group_name: s.addressGroupRef.name }],
+  Host: (s) => ["hosts", { uuid: s.uuid }],
+  HostBinding: (s) => ["host_bindings", { host_namespace: s.hostRef.namespace, host_name: s.hostRef.name, address_group_namespace: s.addressGroupRef.namespace, address_group_name: s.addressGroupRef.name }],
 };
 
 const JSONB = new Set(["ingress_ports", "address_groups", "address_group_ref", "service_ref", "service_local_ref", "ieagag_rule_refs", "ports", "access_ports"]);

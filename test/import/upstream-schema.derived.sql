@@ -1,6 +1,6 @@
 -- DERIVED FOR TESTS ONLY — not upstream's file. A minimal restatement of the tables of
 -- PRO-Robotech/netguard-pg-backend after its migrations 001–018 (columns and keys the import reads;
--- no indexes, no triggers, no hosts/networks tables). test/import/upstream-db.ts applies upstream's
+-- no indexes, no triggers). test/import/upstream-db.ts applies upstream's
 -- own migration files from a fetched copy of the repository when one is present and falls back to
 -- this file otherwise.
 CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
@@ -57,3 +57,29 @@ CREATE TABLE ie_ag_ag_rules (
   resource_version BIGINT NOT NULL REFERENCES k8s_metadata ON DELETE CASCADE, PRIMARY KEY (namespace, name),
   FOREIGN KEY (address_group_local_namespace, address_group_local_name) REFERENCES address_groups(namespace, name) ON DELETE CASCADE,
   FOREIGN KEY (address_group_namespace, address_group_name) REFERENCES address_groups(namespace, name) ON DELETE CASCADE);
+CREATE TABLE networks (
+  namespace namespace_name NOT NULL, name resource_name NOT NULL, network_items JSONB NOT NULL DEFAULT '[]',
+  is_bound BOOLEAN NOT NULL DEFAULT false, binding_ref_namespace namespace_name, binding_ref_name resource_name,
+  address_group_ref_namespace namespace_name, address_group_ref_name resource_name, cidr CIDR NOT NULL UNIQUE,
+  resource_version BIGINT NOT NULL REFERENCES k8s_metadata ON DELETE CASCADE, PRIMARY KEY (namespace, name));
+CREATE TABLE network_bindings (
+  namespace namespace_name NOT NULL, name resource_name NOT NULL,
+  network_namespace namespace_name NOT NULL, network_name resource_name NOT NULL,
+  address_group_namespace namespace_name NOT NULL, address_group_name resource_name NOT NULL,
+  resource_version BIGINT NOT NULL REFERENCES k8s_metadata ON DELETE CASCADE, PRIMARY KEY (namespace, name),
+  FOREIGN KEY (network_namespace, network_name) REFERENCES networks(namespace, name) ON DELETE CASCADE,
+  FOREIGN KEY (address_group_namespace, address_group_name) REFERENCES address_groups(namespace, name) ON DELETE CASCADE);
+CREATE TABLE hosts (
+  namespace namespace_name NOT NULL, name resource_name NOT NULL, uuid TEXT NOT NULL UNIQUE,
+  host_name_sync TEXT, address_group_name TEXT, is_bound BOOLEAN NOT NULL DEFAULT false,
+  binding_ref_namespace namespace_name, binding_ref_name resource_name,
+  address_group_ref_namespace namespace_name, address_group_ref_name resource_name, ip_list JSONB DEFAULT NULL,
+  resource_version BIGINT NOT NULL REFERENCES k8s_metadata ON DELETE CASCADE, PRIMARY KEY (namespace, name));
+CREATE TABLE host_bindings (
+  namespace namespace_name NOT NULL, name resource_name NOT NULL,
+  host_namespace namespace_name NOT NULL, host_name resource_name NOT NULL,
+  address_group_namespace namespace_name NOT NULL, address_group_name resource_name NOT NULL,
+  resource_version BIGINT NOT NULL REFERENCES k8s_metadata ON DELETE CASCADE, PRIMARY KEY (namespace, name),
+  FOREIGN KEY (host_namespace, host_name) REFERENCES hosts(namespace, name) ON DELETE CASCADE,
+  FOREIGN KEY (address_group_namespace, address_group_name) REFERENCES address_groups(namespace, name) ON DELETE CASCADE,
+  UNIQUE (host_namespace, host_name));

@@ -5,6 +5,7 @@
 import * as pb from "../../gen/netguard/v1/resources_pb.ts";
 import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
 import { ADDRESS_GROUP_KIND } from "../address-group/kind-name.ts";
+import { flatRef } from "../../import/row-decoders.ts";
 import { namespacedRefOf } from "../codecs.ts";
 import { readyColumn, refColumn } from "../columns.ts";
 import { HOST_KIND } from "../host/kind-name.ts";
@@ -53,4 +54,12 @@ export const HOST_BINDING: KindDescriptor = defineKind({
     ),
   },
   derive: hostBindingDerive,
+  upstream: {
+    table: "host_bindings",
+    order: 56,
+    spec: [
+      ["hostRef", flatRef(HOST_KIND, "host_namespace", "host_name")],
+      ["addressGroupRef", flatRef(ADDRESS_GROUP_KIND, "address_group_namespace", "address_group_name")],
+    ],
+  },
 });

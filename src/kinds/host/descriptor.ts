@@ -6,6 +6,7 @@
 import * as pb from "../../gen/netguard/v1/resources_pb.ts";
 import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
 import { ADDRESS_GROUP_KIND } from "../address-group/kind-name.ts";
+import { text } from "../../import/row-decoders.ts";
 import { bool, listOf, messageOf, objectRef, optionalMessage, str } from "../codecs.ts";
 import { readyColumn, specColumn } from "../columns.ts";
 import { defineKind, field, path, type KindDescriptor } from "../kind-descriptor.ts";
@@ -67,4 +68,6 @@ export const HOST: KindDescriptor = defineKind({
     },
   },
   derive: hostDerive,
+  // before AddressGroups, whose spec.hosts name Hosts; binding status is derived here
+  upstream: { table: "hosts", order: 5, spec: [["uuid", text("uuid")]] },
 });

@@ -6,6 +6,7 @@
 import * as pb from "../../gen/netguard/v1/resources_pb.ts";
 import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
 import { ADDRESS_GROUP_KIND } from "../address-group/kind-name.ts";
+import { flatRef } from "../../import/row-decoders.ts";
 import { optionalMessage, sameNamespaceRef } from "../codecs.ts";
 import { readyColumn, refColumn } from "../columns.ts";
 import { defineKind, field, path, type KindDescriptor } from "../kind-descriptor.ts";
@@ -61,4 +62,12 @@ export const NETWORK_BINDING: KindDescriptor = defineKind({
     },
   },
   derive: networkBindingDerive,
+  upstream: {
+    table: "network_bindings",
+    order: 55,
+    spec: [
+      ["networkRef", flatRef(NETWORK_KIND, "network_namespace", "network_name")],
+      ["addressGroupRef", flatRef(ADDRESS_GROUP_KIND, "address_group_namespace", "address_group_name")],
+    ],
+  },
 });

@@ -7,6 +7,7 @@
 import * as pb from "../../gen/netguard/v1/resources_pb.ts";
 import { ResourceKind } from "../../gen/netguard/v1/service_pb.ts";
 import { ADDRESS_GROUP_KIND } from "../address-group/kind-name.ts";
+import { text } from "../../import/row-decoders.ts";
 import { bool, objectRef, optionalMessage, str } from "../codecs.ts";
 import { readyColumn, refColumn, specColumn } from "../columns.ts";
 import { defineKind, field, path, type KindDescriptor } from "../kind-descriptor.ts";
@@ -62,4 +63,6 @@ export const NETWORK: KindDescriptor = defineKind({
     },
   },
   derive: networkDerive,
+  // binding status is derived here from the bindings
+  upstream: { table: "networks", order: 15, spec: [["cidr", text("cidr")]] },
 });
