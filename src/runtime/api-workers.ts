@@ -53,8 +53,11 @@ function startOne(init: WorkerInit, o: ApiWorkersOptions, closing: () => boolean
       if (m.type === "ready") {
         ready = true;
         resolve({ running: { worker, stopped }, url: m.url });
-      } else if (m.type === "failed") reject(new Error(`API server worker ${init.index}: ${m.message}`));
-      else onStopped();
+      } else if (m.type === "failed") {
+        // A worker that could not listen holds nothing worth a graceful stop.
+        void worker.terminate();
+        reject(new Error(`API server worker ${init.index}: ${m.message}`));
+      } else onStopped();
     });
     worker.on("error", (e: Error) => {
       if (!ready) reject(new Error(`API server worker ${init.index}: ${e.message}`));

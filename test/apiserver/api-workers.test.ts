@@ -4,6 +4,7 @@
  * closing the workers ends every open watch cleanly (the response ends, no connection reset).
  */
 import { afterEach, expect, test } from "bun:test";
+import { createServer } from "node:net";
 import { loadConfig } from "../../src/config/config.ts";
 import { startApiWorkers } from "../../src/runtime/api-workers.ts";
 import type { RunningApiServer } from "../../src/runtime/api-server-process.ts";
@@ -93,4 +94,17 @@ test("closing the workers ends every worker's watches cleanly", async () => {
   expect(outcomes.filter((o) => o.status === "rejected")).toEqual([]);
   // Neither worker keeps a stream to the backend once closed.
   await until(() => (backend!.activeWatches.get("Service") ?? 0) === 0, 5000, "the workers' backend streams to close");
+});
+
+test("a port another process holds fails the start with the worker's message", async () => {
+  backend = await startTestBackend();
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, "127.0.0.1", () => r()));
+  const port = (holder.address() as { port: number }).port;
+  try {
+    const cfg = loadConfig(undefined, { NETGUARD_API_INSECURE: "true", NETGUARD_API_ADDR: `127.0.0.1:${port}`, WATCH_MODE: "streaming", NETGUARD_API_WORKERS: "2" });
+    await expect(startApiWorkers(cfg.apiWorkers, cfg, backend.url)).rejects.toThrow(/API server worker 0: .*(in use|EADDRINUSE)/i);
+  } finally {
+    holder.close();
+  }
 });
