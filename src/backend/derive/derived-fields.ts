@@ -24,8 +24,12 @@ function missingReferences(kind: KindDescriptor, obj: KubeObject, ctx: DeriveCon
   return out;
 }
 
-/** kind → the contributions other kinds make to its objects (kind-derive.ts `Contribution`). */
 let contributionsTo: Map<string, Contribution[]> | undefined;
+/**
+ * The contributions other kinds make to objects of `kind` (src/kinds/kind-derive.ts
+ * `Contribution`), collected once from the kind table: an AddressGroup's `networks` come from the
+ * NetworkBinding kind, so deriving an AddressGroup runs that kind's hook too.
+ */
 export function contributionsFor(kind: string): readonly Contribution[] {
   if (!contributionsTo) {
     contributionsTo = new Map();
