@@ -57,6 +57,18 @@ describe("kubectl with networks and hosts", () => {
     expect(await ok(["get", "networkbinding", "vpn-in-ag-edge", "-n", "edge", "-o", "jsonpath={.spec.networkRef.namespace}"])).toBe("edge");
   });
 
+  test("an upstream-shaped manifest converges: kubectl diff is empty after apply, and a server-side apply of it is accepted", async () => {
+    const m =
+      manifest("Network", "lab", "{cidr: 10.30.0.0/24}") +
+      "---\n" +
+      manifest("NetworkBinding", "lab-in-ag-edge", `{networkRef: ${upstreamRef("Network", "lab")}, addressGroupRef: ${upstreamRef("AddressGroup", "ag-edge")}}`);
+    await ok(["apply", "-f", "-"], m);
+    const diff = await stack.kubectl(["diff", "-f", "-"], { input: m });
+    expect({ code: diff.code, out: diff.stdout }).toEqual({ code: 0, out: "" });
+    expect(await ok(["apply", "--server-side", "--force-conflicts", "-f", "-"], m)).toContain("networkbinding.netguard.sgroups.io/lab-in-ag-edge serverside-applied");
+    expect(await ok(["get", "networkbinding", "lab-in-ag-edge", "-n", "edge", "-o", "jsonpath={.spec.networkRef.name}"])).toBe("lab");
+  });
+
   test("invalid objects are 422 Invalid naming the field: a CIDR with host bits, a UUID, a reference into another namespace", async () => {
     const cidr = await stack.kubectl(["apply", "-f", "-"], { input: manifest("Network", "bad", "{cidr: 10.0.0.1/24}") });
     expect(cidr.code).not.toBe(0);
