@@ -68,7 +68,8 @@ async function window(t: Target, v: Variant): Promise<number> {
   const rv = await writer.currentRv();
   const streams = Array.from({ length: v.streams }, async () => {
     try {
-      for await (const ev of client.watchServices({ resourceVersion: rv }, { signal: stop.signal })) if (ev.resource) received++;
+      // The API server's request shape (stream-source.ts): resume from a position, bookmarks allowed.
+      for await (const ev of client.watchServices({ resourceVersion: rv, allowBookmarks: true }, { signal: stop.signal })) if (ev.resource) received++;
     } catch {
       // aborted at the end of the window
     }

@@ -16,6 +16,8 @@ export interface Profile {
   modeWatchers: number;
   /** Idle window per mode (no writes, watchers connected). */
   idleMs: number;
+  /** Paced Updates before the first mode (same rate as the load), so no mode pays the backend's warm-up. */
+  warmupMs: number;
   /** Paced Update rate and duration of the load window per mode. */
   loadRate: number;
   loadMs: number;
@@ -69,6 +71,7 @@ export function profileFor(quick: boolean, storage: string): Profile {
       ...common,
       modeWatchers: 100,
       idleMs: 10_000,
+      warmupMs: 3_000,
       loadMs: 5_000,
       rssWatchers: 2000,
       fanoutLevels: [1000, 2000],
@@ -86,6 +89,7 @@ export function profileFor(quick: boolean, storage: string): Profile {
     ...common,
     modeWatchers: 100,
     idleMs: 30_000,
+    warmupMs: 10_000,
     loadMs: 20_000,
     rssWatchers: 10_000,
     fanoutLevels: [1000, 2000, 5000, 10_000],
