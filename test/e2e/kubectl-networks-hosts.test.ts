@@ -47,21 +47,26 @@ describe("kubectl with networks and hosts", () => {
   });
 
   test("a binding in upstream's shape (references without namespace) applies, and -w shows the Network becoming bound", async () => {
+    // Its own Network and address group: the other tests of this file may run before or after it
+    // (--randomize) and read the fixtures' Networks.
+    await ok(["apply", "-f", "-"], manifest("AddressGroup", "ag-wan", "{defaultAction: DROP}") + "---\n" + manifest("Network", "wan", "{cidr: 2001:db8:30::/48}"));
     const w = stack.kubectlBackground(["get", "networks", "-n", "edge", "-w", "--output-watch-events"]);
-    await w.waitFor((o) => /ADDED\s+vpn\s+2001:db8:20::\/48\s+false/.test(o));
-    const out = await ok(["apply", "--validate=strict", "-f", "-"], manifest("NetworkBinding", "vpn-in-ag-edge", `{networkRef: ${upstreamRef("Network", "vpn")}, addressGroupRef: ${upstreamRef("AddressGroup", "ag-edge")}}`));
-    expect(out.trim()).toBe("networkbinding.netguard.sgroups.io/vpn-in-ag-edge created");
-    await w.waitFor((o) => /MODIFIED\s+vpn\s+2001:db8:20::\/48\s+true/.test(o));
+    await w.waitFor((o) => /ADDED\s+wan\s+2001:db8:30::\/48\s+false/.test(o));
+    const out = await ok(["apply", "--validate=strict", "-f", "-"], manifest("NetworkBinding", "wan-in-ag-wan", `{networkRef: ${upstreamRef("Network", "wan")}, addressGroupRef: ${upstreamRef("AddressGroup", "ag-wan")}}`));
+    expect(out.trim()).toBe("networkbinding.netguard.sgroups.io/wan-in-ag-wan created");
+    await w.waitFor((o) => /MODIFIED\s+wan\s+2001:db8:30::\/48\s+true/.test(o));
     await w.stop();
-    expect(await ok(["get", "ag", "ag-edge", "-n", "edge", "-o", "jsonpath={.networks[*].cidr}"])).toBe("10.20.0.0/16 2001:db8:20::/48");
-    expect(await ok(["get", "networkbinding", "vpn-in-ag-edge", "-n", "edge", "-o", "jsonpath={.spec.networkRef.namespace}"])).toBe("edge");
+    expect(await ok(["get", "ag", "ag-wan", "-n", "edge", "-o", "jsonpath={.networks[*].cidr}"])).toBe("2001:db8:30::/48");
+    expect(await ok(["get", "networkbinding", "wan-in-ag-wan", "-n", "edge", "-o", "jsonpath={.spec.networkRef.namespace}"])).toBe("edge");
   });
 
   test("an upstream-shaped manifest converges: kubectl diff is empty after apply, and a server-side apply of it is accepted", async () => {
     const m =
+      manifest("AddressGroup", "ag-lab", "{defaultAction: DROP}") +
+      "---\n" +
       manifest("Network", "lab", "{cidr: 10.30.0.0/24}") +
       "---\n" +
-      manifest("NetworkBinding", "lab-in-ag-edge", `{networkRef: ${upstreamRef("Network", "lab")}, addressGroupRef: ${upstreamRef("AddressGroup", "ag-edge")}}`);
+      manifest("NetworkBinding", "lab-in-ag-edge", `{networkRef: ${upstreamRef("Network", "lab")}, addressGroupRef: ${upstreamRef("AddressGroup", "ag-lab")}}`);
     await ok(["apply", "-f", "-"], m);
     const diff = await stack.kubectl(["diff", "-f", "-"], { input: m });
     expect({ code: diff.code, out: diff.stdout }).toEqual({ code: 0, out: "" });
@@ -84,7 +89,7 @@ describe("kubectl with networks and hosts", () => {
   });
 
   test("a bound Host is Terminating after kubectl delete until its binding goes", async () => {
-    await ok(["apply", "-f", "-"], manifest("Host", "web-3", "{uuid: 1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6}") + "---\n" + manifest("HostBinding", "web-3-in-ag-edge", `{hostRef: {apiVersion: netguard.sgroups.io/v1beta1, kind: Host, name: web-3, namespace: edge}, addressGroupRef: {apiVersion: netguard.sgroups.io/v1beta1, kind: AddressGroup, name: ag-edge, namespace: edge}}`));
+    await ok(["apply", "-f", "-"], manifest("Host", "web-3", "{uuid: 1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6}") + "---\n" + manifest("AddressGroup", "ag-web-3", "{defaultAction: DROP}") + "---\n" + manifest("HostBinding", "web-3-in-ag-edge", `{hostRef: {apiVersion: netguard.sgroups.io/v1beta1, kind: Host, name: web-3, namespace: edge}, addressGroupRef: {apiVersion: netguard.sgroups.io/v1beta1, kind: AddressGroup, name: ag-web-3, namespace: edge}}`));
     await ok(["delete", "hosts.netguard.sgroups.io", "web-3", "-n", "edge", "--wait=false"]);
     expect(await ok(["get", "hosts.netguard.sgroups.io", "web-3", "-n", "edge"])).toMatch(/web-3\s+.*Terminating/);
     await ok(["delete", "hostbinding", "web-3-in-ag-edge", "-n", "edge"]);
