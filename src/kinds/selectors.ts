@@ -92,9 +92,12 @@ function matches(r: LabelRequirement, labels: Record<string, string> | undefined
 }
 
 /** Parses a label selector ("" selects everything). Throws SelectorError on bad syntax. */
+/** The predicate of an empty label selector: one shared function (watchers keep their filters). */
+export const ALL_LABELS: LabelPredicate = () => true;
+
 export function parseLabelSelector(selector: string | undefined | null): LabelPredicate {
   const terms = splitTop(selector ?? "");
-  if (terms.length === 0) return () => true;
+  if (terms.length === 0) return ALL_LABELS;
   const reqs = terms.map(parseRequirement);
   return (labels) => {
     for (const r of reqs) if (!matches(r, labels)) return false;

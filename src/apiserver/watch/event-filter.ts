@@ -5,7 +5,7 @@
  * per event it costs a few map lookups.
  */
 import type { KubeObject } from "../../kinds/model.ts";
-import { filterAccepts, type ObjectFilter } from "../../kinds/selectors.ts";
+import { ALL_LABELS, filterAccepts, type ObjectFilter } from "../../kinds/selectors.ts";
 import { visibleType } from "../../watch-log/mod.ts";
 import type { CacheEvent, ChangeType } from "./cache-event.ts";
 
@@ -19,10 +19,41 @@ export interface WatchFilter {
 
 /** The watch view of a parsed request filter (parseRequestFilter in src/kinds/selectors.ts). */
 export function createWatchFilter(f: ObjectFilter): WatchFilter {
-  const accepts = (obj: KubeObject) => filterAccepts(f, obj.metadata.namespace, obj.metadata.name, obj.metadata.labels);
-  return {
-    everything: f.everything,
-    accepts,
-    typeFor: (ev) => visibleType(f, ev),
-  };
+  if (f.everything) return EVERYTHING;
+  // A namespace alone (kubectl's and most informers' watch) needs only the namespace string.
+  if (f.labels === ALL_LABELS && f.fields.length === 0) return new NamespaceWatchFilter(f.namespace);
+  return new ObjectWatchFilter(f);
+}
+
+/** No selector at all: one filter shared by every such watcher. */
+const EVERYTHING: WatchFilter = {
+  everything: true,
+  accepts: () => true,
+  typeFor: (ev) => ev.type,
+};
+
+/** Objects of one namespace: a MODIFIED event never moves an object into or out of it. */
+class NamespaceWatchFilter implements WatchFilter {
+  readonly everything = false;
+  constructor(private readonly namespace: string) {}
+  accepts(obj: KubeObject): boolean {
+    return obj.metadata.namespace === this.namespace;
+  }
+  typeFor(ev: CacheEvent): ChangeType | undefined {
+    return ev.namespace === this.namespace ? ev.type : undefined;
+  }
+}
+
+/** One object per watcher with shared methods: an idle watcher's filter holds no closures. */
+class ObjectWatchFilter implements WatchFilter {
+  readonly everything: boolean;
+  constructor(private readonly f: ObjectFilter) {
+    this.everything = f.everything;
+  }
+  accepts(obj: KubeObject): boolean {
+    return filterAccepts(this.f, obj.metadata.namespace, obj.metadata.name, obj.metadata.labels);
+  }
+  typeFor(ev: CacheEvent): ChangeType | undefined {
+    return visibleType(this.f, ev);
+  }
 }

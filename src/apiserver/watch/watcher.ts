@@ -95,6 +95,7 @@ class ClientStream {
     c.enqueue(FIRST_CHUNK);
   }
   pull(): void {
+    this.w.dropSignal();
     this.w.pump();
   }
   cancel(): void {
@@ -139,6 +140,12 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   freshenAbort: AbortController | undefined;
   /** Told once when the watch ends (the admission's slot release). */
   private onEnd: (() => void) | undefined;
+  /**
+   * The request's signal, only until the runtime starts reading the body: from then on a client
+   * that goes away cancels the stream (Bun.serve, and src/runtime/serve-fetch-tls.ts cancels its
+   * reader), so an idle watcher keeps neither the signal nor a listener on it.
+   */
+  private signal: AbortSignal | undefined;
   private timeoutBucket = -1;
   private bookmarkBucket = -1;
 
@@ -146,9 +153,11 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     readonly ctx: WatcherContext,
     readonly params: WatchRequestParams,
     readonly filter: WatchFilter,
-    private readonly signal: AbortSignal,
+    signal: AbortSignal,
     timeoutMs: number,
   ) {
+    // The parsed selector stays with `filter` alone (no second reference through the params).
+    if (params.filter !== undefined) this.params = { ...params, filter: undefined };
     this.variant = { format: params.format, include: params.includeObject };
     this.columnsPending = params.format === "table";
     const stream = new ReadableStream<Uint8Array>(new ClientStream(this), { highWaterMark: 1 });
@@ -169,6 +178,13 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     this.timeoutBucket = ctx.timers.schedule(this, "timeout", now + Math.min(MAX_TIMER_MS, timeoutMs));
     if (params.allowBookmarks) this.bookmarkBucket = ctx.timers.schedule(this, "bookmark", now + Math.max(1, ctx.bookmarkIntervalMs));
     signal.addEventListener("abort", this, { once: true });
+    this.signal = signal;
+  }
+
+  /** The runtime reads the body: its cancel now tells when the client goes away (see `signal`). */
+  dropSignal(): void {
+    this.signal?.removeEventListener("abort", this);
+    this.signal = undefined;
   }
 
   whenEnds(fn: () => void): void {
@@ -285,7 +301,7 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     const { timers } = this.ctx;
     if (this.timeoutBucket >= 0) timers.cancel(this, "timeout", this.timeoutBucket);
     if (this.bookmarkBucket >= 0) timers.cancel(this, "bookmark", this.bookmarkBucket);
-    this.signal.removeEventListener("abort", this);
+    this.dropSignal();
     this.ctx.catchUp?.leave(this);
     this.freshenAbort?.abort();
     this.initial = undefined;

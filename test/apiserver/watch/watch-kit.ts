@@ -112,13 +112,15 @@ export function openWatch(h: WatchHubWithStats, p: WatchRequestParams, o: { paus
   let readError: unknown;
   let started = false;
   let wake: () => void = () => undefined;
+  let reader: { cancel(): Promise<void> } | undefined;
   const read = async () => {
-    const reader = response.body!.getReader();
+    const body = response.body!.getReader();
+    reader = body;
     const dec = new TextDecoder();
     let buf = "";
     try {
       for (;;) {
-        const r = await reader.read();
+        const r = await body.read();
         if (r.done) break;
         const text = dec.decode(r.value, { stream: true });
         chunks.push(text);
@@ -177,7 +179,9 @@ export function openWatch(h: WatchHubWithStats, p: WatchRequestParams, o: { paus
       return events;
     },
     stop() {
+      // A client going away: the runtime aborts the request and cancels the body it was reading.
       ac.abort();
+      void reader?.cancel().catch(() => undefined);
     },
   };
   onCleanup(() => w.stop());

@@ -1,0 +1,19 @@
+/**
+ * Preloaded (`bun --preload`) into every server the idle-watcher benchmark measures: on SIGUSR2 it
+ * collects garbage (Bun.gc(true)) and appends one JSON line to $MEM_PROBE_FILE with the RSS, the JS
+ * heap size and the heap's object counts by type — so each variant is sampled after a full GC
+ * without the server having a debug hook of its own.
+ */
+import { appendFileSync } from "node:fs";
+import { heapStats } from "bun:jsc";
+
+const file = process.env.MEM_PROBE_FILE;
+if (file) {
+  process.on("SIGUSR2", () => {
+    Bun.gc(true);
+    Bun.gc(true);
+    const h = heapStats();
+    const line = { rssKiB: process.memoryUsage().rss / 1024, heapKiB: h.heapSize / 1024, capacityKiB: h.heapCapacity / 1024, extraKiB: h.extraMemorySize / 1024, objects: h.objectCount, types: h.objectTypeCounts };
+    appendFileSync(file, `${JSON.stringify(line)}\n`);
+  });
+}

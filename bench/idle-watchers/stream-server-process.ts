@@ -1,0 +1,69 @@
+/**
+ * A bare Bun.serve that answers every request with an idle NDJSON stream (the "\n" primer, then
+ * nothing), in one of the ways a watch response can be built — to show what each costs per idle
+ * connection next to the API server (bench/idle-watchers.bench.ts):
+ *  - `queued`: a default ReadableStream (highWaterMark 1) whose start enqueues the primer, as
+ *    src/apiserver/watch/watcher.ts builds one;
+ *  - `direct`: Bun's `type: "direct"` stream, whose pull writes the primer, flushes and stays
+ *    pending until the stream ends;
+ *  - `raw`: no stream at all (`Bun.listen`, the primer written on the socket): the runtime's floor.
+ * Argv: port, variant. Prints "ready" once listening.
+ */
+const port = Number(process.argv[2]);
+const variant = process.argv[3] ?? "queued";
+const PRIMER = new Uint8Array([10]);
+const HEADERS = { "content-type": "application/json", "cache-control": "no-cache, private" };
+const never = new Promise<void>(() => undefined);
+const held = new Set<object>();
+
+if (variant === "raw") {
+  const head = Buffer.from("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncache-control: no-cache, private\r\ntransfer-encoding: chunked\r\n\r\n1\r\n\n\r\n");
+  Bun.listen<{ head: string }>({
+    hostname: "127.0.0.1",
+    port,
+    socket: {
+      open(s) {
+        s.data = { head: "" };
+      },
+      data(s, d) {
+        if (s.data.head.endsWith("\r\n\r\n")) return;
+        s.data.head += d.toString("latin1");
+        if (s.data.head.includes("\r\n\r\n")) {
+          s.data.head = "\r\n\r\n";
+          s.write(head);
+        }
+      },
+    },
+  });
+} else {
+  Bun.serve({
+    hostname: "127.0.0.1",
+    port,
+    idleTimeout: 0,
+    fetch(req, srv) {
+      if (variant.includes("+ip")) srv.requestIP(req);
+      if (variant.includes("+timeout")) srv.timeout(req, 0);
+      if (variant.includes("+touch")) void req.signal;
+      if (variant.includes("+signal")) {
+        const signal = req.signal;
+        const holder = { handleEvent: () => undefined, signal };
+        signal.addEventListener("abort", holder, { once: true });
+        held.add(holder);
+      }
+      if (variant.startsWith("direct")) {
+        const body = new ReadableStream({
+          type: "direct",
+          pull(c: { write(b: Uint8Array): number; flush(): number | Promise<number> }) {
+            c.write(PRIMER);
+            c.flush();
+            return never;
+          },
+        } as unknown as ConstructorParameters<typeof ReadableStream<Uint8Array>>[0]);
+        return new Response(body, { status: 200, headers: HEADERS });
+      }
+      const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(PRIMER) }, { highWaterMark: 1 });
+      return new Response(body, { status: 200, headers: HEADERS });
+    },
+  });
+}
+console.log("ready");
