@@ -9,9 +9,11 @@ import { heapStats } from "bun:jsc";
 
 const file = process.env.MEM_PROBE_FILE;
 if (file) {
-  process.on("SIGUSR2", () => {
+  process.on("SIGUSR2", async () => {
     Bun.gc(true);
+    await Bun.sleep(1000);
     Bun.gc(true);
+    await Bun.sleep(1000);
     const h = heapStats();
     const line = { rssKiB: process.memoryUsage().rss / 1024, heapKiB: h.heapSize / 1024, capacityKiB: h.heapCapacity / 1024, extraKiB: h.extraMemorySize / 1024, objects: h.objectCount, types: h.objectTypeCounts };
     appendFileSync(file, `${JSON.stringify(line)}\n`);

@@ -15,6 +15,16 @@ export interface WireVariant {
   include: IncludeObject;
 }
 
+const VARIANTS = new Map<string, WireVariant>();
+
+/** The shared WireVariant of a format and includeObject (a handful exist; watchers keep one each). */
+export function wireVariant(format: WireVariant["format"], include: IncludeObject): WireVariant {
+  const key = `${format}:${include}`;
+  let v = VARIANTS.get(key);
+  if (!v) VARIANTS.set(key, (v = Object.freeze({ format, include })));
+  return v;
+}
+
 export interface EventEncoder {
   /** The line for `item` as a `type` event; `withColumns` adds Table columnDefinitions. */
   line(item: Encodable, type: ChangeType, v: WireVariant, withColumns: boolean): Uint8Array;

@@ -144,7 +144,7 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
         idleTimer = undefined;
       }
       source.start();
-      w.start();
+      w.begin();
       return w.response;
     },
     async close() {

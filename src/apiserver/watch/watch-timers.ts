@@ -3,7 +3,10 @@
  * (timeoutSeconds) and its next progress bookmark. Deadlines go into buckets of `resolutionMs`
  * (as kube-apiserver's watch cache buckets bookmark times by second), and one interval per kind
  * walks the buckets that came due — so an idle watcher costs two bucket entries, not two timers
- * with their closures. A deadline never fires early; it fires at most one resolution late.
+ * with their closures. A deadline never fires early; it fires at most one resolution late, or —
+ * when it is more than FAR_BUCKETS resolutions away, as kube-apiserver's 30–60 minute watch
+ * timeouts are — at most 1/FAR_BUCKETS of its distance late: far deadlines share coarser buckets,
+ * so thousands of watches with random timeouts fill a few dozen buckets, not one per second.
  */
 
 /** What a wheel entry is for. */
@@ -22,6 +25,8 @@ export interface WatchTimers {
   cancel(w: TimedWatcher, purpose: TimerPurpose, bucket: number): void;
   /** Entries waiting (for tests and metrics). */
   readonly size: number;
+  /** Buckets holding entries (for tests). */
+  readonly buckets: number;
   /** Stops the interval; entries are dropped. */
   close(): void;
 }
@@ -29,6 +34,16 @@ export interface WatchTimers {
 /** Resolution for a kind whose bookmark period is `bookmarkIntervalMs`: a quarter of it, 10 ms – 1 s. */
 export function timerResolutionMs(bookmarkIntervalMs: number): number {
   return Math.min(1000, Math.max(10, Math.floor(bookmarkIntervalMs / 4)));
+}
+
+/** A deadline this many buckets away or more may be rounded up by at most 1/FAR_BUCKETS of that distance. */
+export const FAR_BUCKETS = 64;
+
+/** The bucket of a deadline `bucket` that is `distance` buckets away: rounded up to a power-of-two step ≤ distance/FAR_BUCKETS. */
+function coarsen(bucket: number, distance: number): number {
+  if (distance < 2 * FAR_BUCKETS) return bucket;
+  const step = 2 ** Math.floor(Math.log2(distance / FAR_BUCKETS));
+  return Math.ceil(bucket / step) * step;
 }
 
 /** Creates an empty wheel; its interval runs only while entries wait. */
@@ -60,6 +75,9 @@ export function createWatchTimers(resolutionMs: number, now: () => number = Date
     get size() {
       return size;
     },
+    get buckets() {
+      return buckets.size;
+    },
     schedule(w, purpose, atMs) {
       if (interval === undefined) {
         walked = Math.max(walked, Math.floor(now() / resolutionMs));
@@ -67,7 +85,8 @@ export function createWatchTimers(resolutionMs: number, now: () => number = Date
         (interval as { unref?: () => void }).unref?.();
       }
       // The first bucket whose start is at or after the deadline, and never one already walked.
-      const bucket = Math.max(walked + 1, Math.ceil(atMs / resolutionMs));
+      const exact = Math.max(walked + 1, Math.ceil(atMs / resolutionMs));
+      const bucket = coarsen(exact, exact - walked);
       let entries = buckets.get(bucket);
       if (!entries) buckets.set(bucket, (entries = { timeout: new Set(), bookmark: new Set() }));
       const set = entries[purpose];

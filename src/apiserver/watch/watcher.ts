@@ -22,7 +22,7 @@ import { statusBody, type StatusBody } from "../status.ts";
 import type { Encodable, StateEntry } from "./cache-event.ts";
 import type { CatchUpCoordinator, CatchUpMember } from "./catch-up.ts";
 import { deliverCatchUp, pumpCatchUp } from "./catch-up-phase.ts";
-import { concatChunks, FIRST_CHUNK, JSON_CONTENT_TYPE, TABLE_CONTENT_TYPE, type EventEncoder, type WireVariant } from "./event-encoder.ts";
+import { concatChunks, FIRST_CHUNK, JSON_CONTENT_TYPE, TABLE_CONTENT_TYPE, wireVariant, type EventEncoder, type WireVariant } from "./event-encoder.ts";
 import type { WatchFilter } from "./event-filter.ts";
 import { writeInitial } from "./initial-phase.ts";
 import { writeLive } from "./live-phase.ts";
@@ -61,7 +61,7 @@ export interface Watcher {
   readonly response: Response;
   readonly closed: boolean;
   /** Positions the watcher (after the cache is ready) and starts writing. */
-  start(): void;
+  begin(): void;
   /** Writes what is pending if the client has room; ends a lapped watcher with 410. */
   pump(shared?: SharedChunks): void;
   /** A relist replaced (fromRv, toRv) by a diff: a watcher positioned strictly inside must relist. */
@@ -85,22 +85,6 @@ export function createWatcher(
   timeoutMs: number,
 ): Watcher {
   return new WatchClient(ctx, params, filter, signal, timeoutMs);
-}
-
-/** The ReadableStream's source for a watcher: forwards to it (one small object, no closures). */
-class ClientStream {
-  constructor(private readonly w: WatchClient) {}
-  start(c: ReadableStreamDefaultController<Uint8Array>): void {
-    this.w.controller = c;
-    c.enqueue(FIRST_CHUNK);
-  }
-  pull(): void {
-    this.w.dropSignal();
-    this.w.pump();
-  }
-  cancel(): void {
-    this.w.close();
-  }
 }
 
 /**
@@ -158,9 +142,9 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   ) {
     // The parsed selector stays with `filter` alone (no second reference through the params).
     if (params.filter !== undefined) this.params = { ...params, filter: undefined };
-    this.variant = { format: params.format, include: params.includeObject };
+    this.variant = wireVariant(params.format, params.includeObject);
     this.columnsPending = params.format === "table";
-    const stream = new ReadableStream<Uint8Array>(new ClientStream(this), { highWaterMark: 1 });
+    const stream = new ReadableStream<Uint8Array>(this, { highWaterMark: 1 });
     this.response = new Response(stream, {
       status: 200,
       headers: {
@@ -190,6 +174,24 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   whenEnds(fn: () => void): void {
     if (this.closed) fn();
     else this.onEnd = fn;
+  }
+
+  // The stream's underlying source is the watcher itself (no second object per watcher).
+  /** Called by the ReadableStream: the primer, so the headers go out before any event. */
+  start(c: ReadableStreamDefaultController<Uint8Array>): void {
+    this.controller = c;
+    c.enqueue(FIRST_CHUNK);
+  }
+
+  /** Called by the ReadableStream when its reader has room: the runtime is reading the body. */
+  pull(): void {
+    this.dropSignal();
+    this.pump();
+  }
+
+  /** Called by the ReadableStream when the reader cancels (the client went away). */
+  cancel(): void {
+    this.close();
   }
 
   /** The request's signal aborted (the client went away). */
@@ -238,7 +240,7 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     this.pump();
   }
 
-  start(): void {
+  begin(): void {
     void positionWatcher(this).catch((e: unknown) =>
       this.fail(statusBody(500, "InternalError", `watch failed: ${e instanceof Error ? e.message : String(e)}`)),
     );

@@ -4,7 +4,7 @@
  * be cancelled, and an entry re-armed from its own callback (a periodic bookmark) fires again.
  */
 import { expect, test } from "bun:test";
-import { createWatchTimers, timerResolutionMs, type TimedWatcher, type TimerPurpose } from "../../../src/apiserver/watch/watch-timers.ts";
+import { createWatchTimers, FAR_BUCKETS, timerResolutionMs, type TimedWatcher, type TimerPurpose } from "../../../src/apiserver/watch/watch-timers.ts";
 
 const RES = 20;
 
@@ -76,5 +76,31 @@ test("an entry scheduled from a callback for a time already past fires at the ne
   await until(() => late.fired.length === 1, 1000);
   expect(late.fired.length).toBe(1);
   expect(timers.size).toBe(0);
+  timers.close();
+});
+
+test("far deadlines share coarse buckets and fire at most 1/FAR_BUCKETS of their distance late, never early", async () => {
+  const res = 2;
+  const timers = createWatchTimers(res);
+  const start = Date.now();
+  // 300 watchers with deadlines spread over 1–2 s: 250–500 buckets away at a 2 ms resolution.
+  const runs = Array.from({ length: 300 }, (_, i) => ({ ...recorder(), due: start + 1000 + Math.floor((i * 1000) / 300) }));
+  for (const r of runs) timers.schedule(r.w, "timeout", r.due);
+  expect(timers.buckets).toBeLessThanOrEqual(150); // exact 2 ms buckets would be 300
+  await until(() => runs.every((r) => r.fired.length === 1), 8000);
+  for (const r of runs) {
+    expect(r.fired.length).toBe(1);
+    expect(r.fired[0]!.at).toBeGreaterThanOrEqual(r.due);
+    // the rounding's bound, plus one resolution and room for a loaded event loop
+    expect(r.fired[0]!.at - r.due).toBeLessThanOrEqual((r.due - start) / FAR_BUCKETS + res + 250);
+  }
+  timers.close();
+});
+
+test("near deadlines keep their own buckets", () => {
+  const timers = createWatchTimers(RES);
+  const start = Date.now();
+  for (let i = 0; i < 50; i++) timers.schedule(recorder().w, "timeout", start + (i + 1) * RES);
+  expect(timers.buckets).toBe(50);
   timers.close();
 });
