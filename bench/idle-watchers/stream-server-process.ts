@@ -7,6 +7,9 @@
  *  - `direct`: Bun's `type: "direct"` stream, whose pull writes the primer, flushes and stays
  *    pending until the stream ends;
  *  - `raw`: no stream at all (`Bun.listen`, the primer written on the socket): the runtime's floor.
+ * Suffixes add per-request work to `queued`/`direct`: `+signal` keeps the request's AbortSignal
+ * with a listener (what a watcher did), `+touch` only reads `req.signal`, `+ip`/`+timeout` call
+ * `server.requestIP` / `server.timeout(req, 0)` (what src/runtime/serve-fetch.ts does).
  * Argv: port, variant. Prints "ready" once listening.
  */
 const port = Number(process.argv[2]);
