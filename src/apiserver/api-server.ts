@@ -86,20 +86,20 @@ export function createApiHandler(o: ApiHandlerOptions): ApiHandler {
       checkUrlLength(url, limits.maxUrlBytes);
       if (isWatchRequest(req, url)) {
         const conn = requestConnection(req);
-        const release = admission.admit(conn.clientAddress);
+        const slot = admission.admit(conn.clientAddress);
         let res: Response | undefined;
         try {
           res = await rest(req, url);
         } finally {
-          if (!res) release();
+          if (!res) slot.release();
         }
         if (res) {
           if (res.status !== 200) {
-            release();
+            slot.release();
             return res;
           }
           conn.keepOpen();
-          return admission.hold(res, release, req.signal);
+          return admission.hold(res, slot, req.signal);
         }
       } else {
         const res = await rest(limitRequestBody(req, limits.maxRequestBodyBytes), url);

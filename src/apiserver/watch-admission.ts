@@ -6,18 +6,21 @@
  * response body streams and is given back when it ends, is cancelled or the client goes away.
  */
 import { statusError } from "./status.ts";
-import { whenResponseEnds } from "./watch/response-end.ts";
+import { whenResponseEnds, type Releasable } from "./watch/response-end.ts";
 
 export interface WatchAdmissionLimits {
   maxWatches: number;
   maxWatchesPerClient: number;
 }
 
+/** An admitted watch's slot; `release` gives it back (once, however often it is called). */
+export type WatchSlot = Releasable;
+
 export interface WatchAdmission {
-  /** Takes a slot for `client` (throws the 429 StatusError when none is free); returns its release. */
-  admit(client: string): () => void;
-  /** The response with its body tied to the slot: the release runs once when the body ends. */
-  hold(res: Response, release: () => void, signal: AbortSignal): Response;
+  /** Takes a slot for `client` (throws the 429 StatusError when none is free). */
+  admit(client: string): WatchSlot;
+  /** The response with its body tied to the slot: released once when the body ends. */
+  hold(res: Response, slot: WatchSlot, signal: AbortSignal): Response;
   /** Open watches now (all clients). */
   readonly open: number;
   /** Watches refused so far. */
@@ -28,43 +31,59 @@ export interface WatchAdmission {
 const RETRY_AFTER_SECONDS = 1;
 const MESSAGE = "Too many requests, please try again later.";
 
+/** Open watches, in total and per client. */
+class Counts {
+  open = 0;
+  readonly perClient = new Map<string, number>();
+}
+
+/** One small object per open watch (no closure): it holds only the counts and its client. */
+class Slot implements WatchSlot {
+  private released = false;
+  constructor(
+    private readonly counts: Counts,
+    private readonly client: string,
+  ) {}
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    const { counts, client } = this;
+    counts.open--;
+    const n = (counts.perClient.get(client) ?? 1) - 1;
+    if (n <= 0) counts.perClient.delete(client);
+    else counts.perClient.set(client, n);
+  }
+}
+
 export function createWatchAdmission(limits: WatchAdmissionLimits): WatchAdmission {
-  let open = 0;
+  const counts = new Counts();
   let rejected = 0;
-  const perClient = new Map<string, number>();
   return {
     get open() {
-      return open;
+      return counts.open;
     },
     get rejected() {
       return rejected;
     },
     admit(client) {
-      const mine = perClient.get(client) ?? 0;
-      if (open >= limits.maxWatches || mine >= limits.maxWatchesPerClient) {
+      const mine = counts.perClient.get(client) ?? 0;
+      if (counts.open >= limits.maxWatches || mine >= limits.maxWatchesPerClient) {
         rejected++;
-        const which = open >= limits.maxWatches ? `the server's limit of ${limits.maxWatches} open watches` : `the limit of ${limits.maxWatchesPerClient} open watches per client`;
+        const which = counts.open >= limits.maxWatches ? `the server's limit of ${limits.maxWatches} open watches` : `the limit of ${limits.maxWatchesPerClient} open watches per client`;
         throw statusError.tooManyRequests(`${MESSAGE} (${which} is reached)`, RETRY_AFTER_SECONDS);
       }
-      open++;
-      perClient.set(client, mine + 1);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        open--;
-        const n = (perClient.get(client) ?? 1) - 1;
-        if (n <= 0) perClient.delete(client);
-        else perClient.set(client, n);
-      };
+      counts.open++;
+      counts.perClient.set(client, mine + 1);
+      return new Slot(counts, client);
     },
-    hold(res, release, signal) {
+    hold(res, slot, signal) {
       if (res.body === null) {
-        release();
+        slot.release();
         return res;
       }
       // A hub watch tells when it ends itself: no second stream per watcher.
-      if (whenResponseEnds(res, release)) return res;
+      if (whenResponseEnds(res, slot)) return res;
+      const release = () => slot.release();
       signal.addEventListener("abort", release, { once: true });
       const reader = res.body.getReader();
       const body = new ReadableStream<Uint8Array>(

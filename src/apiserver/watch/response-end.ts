@@ -5,10 +5,15 @@
  * and promise. Watch responses register here instead, and the watcher calls the release itself.
  */
 
+/** What is told when a response ends (an admission slot: an object, so no closure per watch). */
+export interface Releasable {
+  release(): void;
+}
+
 /** Something that can tell when a response it made has ended. */
 export interface ResponseEnd {
-  /** Calls `fn` once when the response ends (at once when it already has). */
-  whenEnds(fn: () => void): void;
+  /** Calls `r.release()` once when the response ends (at once when it already has). */
+  whenEnds(r: Releasable): void;
 }
 
 const owners = new WeakMap<Response, ResponseEnd>();
@@ -18,10 +23,10 @@ export function registerResponseEnd(res: Response, owner: ResponseEnd): void {
   owners.set(res, owner);
 }
 
-/** Calls `fn` once when `res` ends, if its maker registered; false when it did not (wrap it then). */
-export function whenResponseEnds(res: Response, fn: () => void): boolean {
+/** Calls `r.release()` once when `res` ends, if its maker registered; false when it did not (wrap it then). */
+export function whenResponseEnds(res: Response, r: Releasable): boolean {
   const owner = owners.get(res);
   if (!owner) return false;
-  owner.whenEnds(fn);
+  owner.whenEnds(r);
   return true;
 }

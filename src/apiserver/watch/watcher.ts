@@ -30,7 +30,7 @@ import type { WatchCache } from "./watch-cache.ts";
 import type { KindWatchStats } from "./watch-stats.ts";
 import type { TimedWatcher, TimerPurpose, WatchTimers } from "./watch-timers.ts";
 import type { WatchRequestParams } from "./watch-types.ts";
-import { registerResponseEnd, type ResponseEnd } from "./response-end.ts";
+import { registerResponseEnd, type Releasable, type ResponseEnd } from "./response-end.ts";
 import { positionWatcher } from "./watcher-start.ts";
 import { MAX_EVENTS_PER_CHUNK } from "./watcher-bounds.ts";
 import { expiredStatus } from "./expired-status.ts";
@@ -123,7 +123,7 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   /** Only while waiting for the cache to reach a requested resourceVersion. */
   freshenAbort: AbortController | undefined;
   /** Told once when the watch ends (the admission's slot release). */
-  private onEnd: (() => void) | undefined;
+  private onEnd: Releasable | undefined;
   /**
    * The request's signal, only until the runtime starts reading the body: from then on a client
    * that goes away cancels the stream (Bun.serve, and src/runtime/serve-fetch-tls.ts cancels its
@@ -171,9 +171,9 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     this.signal = undefined;
   }
 
-  whenEnds(fn: () => void): void {
-    if (this.closed) fn();
-    else this.onEnd = fn;
+  whenEnds(r: Releasable): void {
+    if (this.closed) r.release();
+    else this.onEnd = r;
   }
 
   // The stream's underlying source is the watcher itself (no second object per watcher).
@@ -317,6 +317,6 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     this.ctx.release(this);
     const onEnd = this.onEnd;
     this.onEnd = undefined;
-    onEnd?.();
+    onEnd?.release();
   }
 }
