@@ -10,6 +10,7 @@ import type { Codec } from "./codecs.ts";
 import type { KindDerive } from "./kind-derive.ts";
 import type { KindSchemaParts } from "./openapi/kind-schema-parts.ts";
 import type { KindRules } from "./validation/kind-rules.ts";
+import { wireNamesOf, type WireNames } from "./wire-names.ts";
 
 /** A mapped field: dotted Kubernetes path (e.g. "spec.ingressPorts"), protobuf-es field name, codec. */
 export interface MappedField {
@@ -64,13 +65,6 @@ export interface KindSpec {
   shortNames: string[];
   resourceKind: ResourceKind;
   schema: DescMessage;
-  /** protobuf-es name of this kind's case in `Resource.object` and of the Get response field. */
-  resourceCase: string;
-  /** protobuf-es name of this kind's case in `SyncReq.subject` and of its wrapper's list field. */
-  syncCase: string;
-  listMethod: string;
-  getMethod: string;
-  watchMethod: string;
   /**
    * Spec, status and root-level fields (metadata, conditions and observedGeneration are generic).
    * Fields whose codec is a reference (`typedRef`, or a list of them) are the kind's `refs`.
@@ -97,18 +91,21 @@ export interface KindSpec {
 }
 
 /** A kind, complete. */
-export interface KindDescriptor extends KindSpec {
+export interface KindDescriptor extends KindSpec, WireNames {
   listKind: string;
   /** References to other kinds that must exist: the fields whose codec names a kind, in field order. */
   refs: RefField[];
 }
 
-/** The descriptor of a kind: its spec plus the list kind and references that follow from it. */
+/**
+ * The descriptor of a kind: its spec plus what follows from it — the list kind, the references, and
+ * its names on the wire (read off the proto, `wire-names.ts`).
+ */
 export function defineKind(spec: KindSpec): KindDescriptor {
   const refs = spec.fields.flatMap((f) =>
     f.codec.refKind ? [{ path: f.path, kind: f.codec.refKind, ...(f.codec.refSameNamespace ? { sameNamespace: true } : {}) }] : [],
   );
-  return { ...spec, listKind: `${spec.kind}List`, refs };
+  return { ...spec, ...wireNamesOf(spec.schema), listKind: `${spec.kind}List`, refs };
 }
 
 /** A dotted path as segments. */

@@ -23,11 +23,6 @@ export const ADDRESS_GROUP_BINDING_POLICY: KindDescriptor = defineKind({
   shortNames: ["agbp"],
   resourceKind: ResourceKind.ADDRESS_GROUP_BINDING_POLICY,
   schema: pb.AddressGroupBindingPolicySchema,
-  resourceCase: "addressGroupBindingPolicy",
-  syncCase: "addressGroupBindingPolicies",
-  listMethod: "ListAddressGroupBindingPolicies",
-  getMethod: "GetAddressGroupBindingPolicy",
-  watchMethod: "WatchAddressGroupBindingPolicies",
   fields: [
     field("spec.addressGroupRef", "addressGroupRef", typedRef(ADDRESS_GROUP_KIND)),
     field("spec.serviceRef", "serviceRef", typedRef(SERVICE_KIND)),

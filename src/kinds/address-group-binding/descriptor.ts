@@ -24,11 +24,6 @@ export const ADDRESS_GROUP_BINDING: KindDescriptor = defineKind({
   shortNames: ["agb"],
   resourceKind: ResourceKind.ADDRESS_GROUP_BINDING,
   schema: pb.AddressGroupBindingSchema,
-  resourceCase: "addressGroupBinding",
-  syncCase: "addressGroupBindings",
-  listMethod: "ListAddressGroupBindings",
-  getMethod: "GetAddressGroupBinding",
-  watchMethod: "WatchAddressGroupBindings",
   fields: [
     field("spec.serviceRef", "serviceRef", typedRef(SERVICE_KIND)),
     field("spec.addressGroupRef", "addressGroupRef", typedRef(ADDRESS_GROUP_KIND)),

@@ -22,11 +22,6 @@ export const ADDRESS_GROUP_PORT_MAPPING: KindDescriptor = defineKind({
   shortNames: ["agpm"],
   resourceKind: ResourceKind.ADDRESS_GROUP_PORT_MAPPING,
   schema: pb.AddressGroupPortMappingSchema,
-  resourceCase: "addressGroupPortMapping",
-  syncCase: "addressGroupPortMappings",
-  listMethod: "ListAddressGroupPortMappings",
-  getMethod: "GetAddressGroupPortMapping",
-  watchMethod: "WatchAddressGroupPortMappings",
   fields: [field("accessPorts", "accessPorts", accessPortsCodec)],
   immutable: [],
   // fully derived (address-group-port-mapping-derive.ts): clients may change labels/annotations only

@@ -32,11 +32,6 @@ export const ADDRESS_GROUP: KindDescriptor = defineKind({
   shortNames: ["ag"],
   resourceKind: ResourceKind.ADDRESS_GROUP,
   schema: pb.AddressGroupSchema,
-  resourceCase: "addressGroup",
-  syncCase: "addressGroups",
-  listMethod: "ListAddressGroups",
-  getMethod: "GetAddressGroup",
-  watchMethod: "WatchAddressGroups",
   fields: [
     field("spec.defaultAction", "defaultAction", actionCodec),
     field("spec.logs", "logs", present(bool)),

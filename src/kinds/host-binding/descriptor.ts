@@ -24,11 +24,6 @@ export const HOST_BINDING: KindDescriptor = defineKind({
   shortNames: ["hb"],
   resourceKind: ResourceKind.HOST_BINDING,
   schema: pb.HostBindingSchema,
-  resourceCase: "hostBinding",
-  syncCase: "hostBindings",
-  listMethod: "ListHostBindings",
-  getMethod: "GetHostBinding",
-  watchMethod: "WatchHostBindings",
   fields: [
     field("spec.hostRef", "hostRef", namespacedRefOf(HOST_KIND)),
     field("spec.addressGroupRef", "addressGroupRef", namespacedRefOf(ADDRESS_GROUP_KIND)),

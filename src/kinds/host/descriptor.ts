@@ -29,11 +29,6 @@ export const HOST: KindDescriptor = defineKind({
   shortNames: ["ngh"],
   resourceKind: ResourceKind.HOST,
   schema: pb.HostSchema,
-  resourceCase: "host",
-  syncCase: "hosts",
-  listMethod: "ListHosts",
-  getMethod: "GetHost",
-  watchMethod: "WatchHosts",
   fields: [
     field("spec.uuid", "uuid", str),
     field("status.hostName", "hostNameSync", str),

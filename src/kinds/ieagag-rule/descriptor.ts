@@ -27,11 +27,6 @@ export const IEAGAG_RULE: KindDescriptor = defineKind({
   shortNames: ["ieagag"],
   resourceKind: ResourceKind.IEAGAG_RULE,
   schema: pb.IEAgAgRuleSchema,
-  resourceCase: "ieagagRule",
-  syncCase: "ieagagRules",
-  listMethod: "ListIEAgAgRules",
-  getMethod: "GetIEAgAgRule",
-  watchMethod: "WatchIEAgAgRules",
   fields: [
     field("spec.description", "description", present(str)),
     field("spec.transport", "transport", transportCodec),

@@ -27,11 +27,6 @@ export const NETWORK_BINDING: KindDescriptor = defineKind({
   shortNames: ["nb"],
   resourceKind: ResourceKind.NETWORK_BINDING,
   schema: pb.NetworkBindingSchema,
-  resourceCase: "networkBinding",
-  syncCase: "networkBindings",
-  listMethod: "ListNetworkBindings",
-  getMethod: "GetNetworkBinding",
-  watchMethod: "WatchNetworkBindings",
   fields: [
     field("spec.networkRef", "networkRef", sameNamespaceRef(NETWORK_KIND)),
     field("spec.addressGroupRef", "addressGroupRef", sameNamespaceRef(ADDRESS_GROUP_KIND)),

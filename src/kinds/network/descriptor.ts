@@ -28,11 +28,6 @@ export const NETWORK: KindDescriptor = defineKind({
   shortNames: ["net"],
   resourceKind: ResourceKind.NETWORK,
   schema: pb.NetworkSchema,
-  resourceCase: "network",
-  syncCase: "networks",
-  listMethod: "ListNetworks",
-  getMethod: "GetNetwork",
-  watchMethod: "WatchNetworks",
   fields: [
     field("spec.cidr", "cidr", str),
     field("status.isBound", "isBound", bool),

@@ -25,11 +25,6 @@ export const RULE_S2S: KindDescriptor = defineKind({
   shortNames: ["rs2s"],
   resourceKind: ResourceKind.RULE_S2S,
   schema: pb.RuleS2SSchema,
-  resourceCase: "ruleS2s",
-  syncCase: "ruleS2s",
-  listMethod: "ListRuleS2S",
-  getMethod: "GetRuleS2S",
-  watchMethod: "WatchRuleS2S",
   fields: [
     field("spec.traffic", "traffic", trafficCodec),
     field("spec.serviceLocalRef", "serviceLocalRef", typedRef(SERVICE_KIND)),

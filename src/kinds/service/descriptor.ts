@@ -43,11 +43,6 @@ export const SERVICE: KindDescriptor = defineKind({
   shortNames: ["ngsvc"],
   resourceKind: ResourceKind.SERVICE,
   schema: pb.ServiceSchema,
-  resourceCase: "service",
-  syncCase: "services",
-  listMethod: "ListServices",
-  getMethod: "GetService",
-  watchMethod: "WatchServices",
   fields: [
     field("spec.description", "description", present(str)),
     field("spec.ingressPorts", "ingressPorts", listOf(ingressPort)),
