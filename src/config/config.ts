@@ -165,7 +165,7 @@ export class ConfigError extends Error {}
 /** Most API-server workers (`api.workers`): each holds its own caches and backend streams. */
 export const MAX_API_WORKERS = 64;
 
-/** Longest coalescing window of watch flushes (`watch.flush_delay`): it is added to every event's latency. */
+/** Longest coalescing window of watch flushes (`watch.flush_delay`): under load it adds up to that much to an event's latency. */
 export const MAX_FLUSH_DELAY_MS = 1000;
 
 interface Setting {

@@ -4,12 +4,16 @@
  * watchers (catch-up.ts) and the timer wheel of their timeouts and bookmarks (watch-timers.ts).
  *
  * Publishing an event only schedules a flush (one timer, however many events and watchers); the
- * flush walks the watchers once and each writes one coalesced chunk. The source starts with the
+ * flush walks the watchers once and each writes one coalesced chunk. The coalescing window opens
+ * at a flush, not at a publish: a change that arrives after a quiet spell is written on the next
+ * turn of the event loop (no added delay), while changes arriving within `flushDelayMs` of the
+ * previous flush wait for its end and go out together (bursts still become one write per watcher). The source starts with the
  * first watcher and stops `idleStopMs` after the last one left; the cache and its ring are kept,
  * so a restart re-syncs with one snapshot and clients resuming from before the stop still work.
  */
 import type { KindDescriptor } from "../../kinds/kind-table.ts";
 import type { BackendClient } from "../backend-client.ts";
+import { onNextTurn } from "../../runtime/next-turn.ts";
 import { waitForResourceVersion } from "../resource-version-wait.ts";
 import { statusBody } from "../status.ts";
 import { createCatchUpCoordinator } from "./catch-up.ts";
@@ -55,12 +59,19 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
   const stats = createKindWatchStats();
   const watchers = new Set<Watcher>();
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let flushQueued = false;
+  /** When the last flush started (performance.now()); -Infinity before the first. */
+  let lastFlushAt = -Infinity;
+  const flushDelayMs = o.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
   let latencySeq = 0;
   const flush = () => {
     flushTimer = undefined;
+    flushQueued = false;
+    if (closed) return;
+    lastFlushAt = performance.now();
     const shared: SharedChunks = new Map();
     for (const w of watchers) w.pump(shared);
     if (o.onDeliveryLatency) {
@@ -75,7 +86,13 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
     }
   };
   const scheduleFlush = () => {
-    if (!flushTimer && watchers.size > 0) flushTimer = setTimeout(flush, o.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS);
+    if (flushQueued || watchers.size === 0) return;
+    flushQueued = true;
+    const wait = lastFlushAt + flushDelayMs - performance.now();
+    // After a quiet spell: the next turn (setImmediate runs after the I/O callback that published,
+    // so the rest of a backend message's changes still join this flush). Within the window: its end.
+    if (wait > 0) flushTimer = setTimeout(flush, wait);
+    else onNextTurn(flush);
   };
 
   const cache = createWatchCache(

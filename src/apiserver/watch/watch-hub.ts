@@ -41,9 +41,11 @@ export interface WatchHubOptions {
   /** Observes seconds from the backend's commit of a change to its write to watchers (metrics). */
   onDeliveryLatency?: (kind: string, seconds: number) => void;
   /**
-   * Coalescing window: how long a publish waits before the flush, so changes arriving together go
-   * to each watcher as one write (default 2 ms; config watch.flush_delay). Longer = fewer, larger
-   * writes and less CPU per delivery, at that much added latency.
+   * Coalescing window, opened by each flush: a change after a quiet spell goes out on the next
+   * event-loop turn; one within this long of the previous flush waits for the window's end, so
+   * changes arriving together go to each watcher as one write (default 2 ms; config
+   * watch.flush_delay). Longer = fewer, larger writes and less CPU per delivery under load, at up
+   * to that much added latency.
    */
   flushDelayMs?: number;
 }
