@@ -10,8 +10,14 @@ import { visibleType } from "../../watch-log/mod.ts";
 import type { CacheEvent, ChangeType } from "./cache-event.ts";
 
 export interface WatchFilter {
-  /** Nothing is filtered out: watchers can share whole coalesced chunks. */
+  /** Nothing is filtered out. */
   readonly everything: boolean;
+  /**
+   * Watchers whose filters have the same key see the same events with the same types, so at the
+   * same position they can share one coalesced chunk per flush; undefined for filters that do not
+   * share (label and field selectors).
+   */
+  readonly shareKey: string | undefined;
   accepts(obj: KubeObject): boolean;
   /** The event type this watcher sees for `ev`, or undefined when the event is not for it. */
   typeFor(ev: CacheEvent): ChangeType | undefined;
@@ -28,6 +34,7 @@ export function createWatchFilter(f: ObjectFilter): WatchFilter {
 /** No selector at all: one filter shared by every such watcher. */
 const EVERYTHING: WatchFilter = {
   everything: true,
+  shareKey: "*",
   accepts: () => true,
   typeFor: (ev) => ev.type,
 };
@@ -36,6 +43,9 @@ const EVERYTHING: WatchFilter = {
 class NamespaceWatchFilter implements WatchFilter {
   readonly everything = false;
   constructor(private readonly namespace: string) {}
+  get shareKey(): string {
+    return this.namespace;
+  }
   accepts(obj: KubeObject): boolean {
     return obj.metadata.namespace === this.namespace;
   }
@@ -47,6 +57,7 @@ class NamespaceWatchFilter implements WatchFilter {
 /** One object per watcher with shared methods: an idle watcher's filter holds no closures. */
 class ObjectWatchFilter implements WatchFilter {
   readonly everything: boolean;
+  readonly shareKey = undefined;
   constructor(private readonly f: ObjectFilter) {
     this.everything = f.everything;
   }

@@ -1,6 +1,8 @@
 /**
- * A watcher's live phase: its cursor reads the kind's ring in place. Unfiltered watchers at the
- * same position share one encoded chunk per flush; filtered ones see enter/leave types. A progress
+ * A watcher's live phase: its cursor reads the kind's ring in place. Watchers at the same position
+ * whose filters share a key (no selector, or one namespace alone: what kubectl and most informers
+ * ask) share one encoded chunk per flush, so a flush costs one chunk per namespace and position
+ * rather than one per watcher; label and field selectors see enter/leave types. A progress
  * BOOKMARK goes out only once the watcher has caught up with the ring, so it never carries a
  * version ahead of an event not yet delivered.
  */
@@ -14,11 +16,12 @@ export function writeLive(w: WatchClient, parts: Uint8Array[], budget: number, s
   const ring = cache.ring;
   let nextSeq = w.nextSeq;
   const first = nextSeq < ring.nextSeq ? ring.at(nextSeq)! : undefined;
-  if (shared && parts.length === 0 && w.filter.everything && !w.columnsPending && first && first.rv > w.watermark) {
-    const key = `${w.variant.format === "json" ? "j" : `t${w.variant.include}`}:${nextSeq}`;
+  const shareKey = w.filter.shareKey;
+  if (shared && shareKey !== undefined && parts.length === 0 && !w.columnsPending && first && first.rv > w.watermark) {
+    const key = `${w.variant.format === "json" ? "j" : `t${w.variant.include}`}:${nextSeq}:${shareKey}`;
     let chunk = shared.get(key);
     if (!chunk) shared.set(key, (chunk = buildShared(w, nextSeq)));
-    parts.push(chunk.bytes);
+    if (chunk.events > 0) parts.push(chunk.bytes);
     nextSeq = chunk.endSeq;
     w.position = chunk.lastRv;
     stats.eventsDelivered += chunk.events;
@@ -41,16 +44,22 @@ export function writeLive(w: WatchClient, parts: Uint8Array[], budget: number, s
   }
 }
 
-/** One chunk of every event from `from` on (at most MAX_EVENTS_PER_CHUNK), for unfiltered watchers. */
+/**
+ * One chunk of the events from `from` on that `w`'s filter passes (at most MAX_EVENTS_PER_CHUNK),
+ * for every watcher at that position with the same share key. It depends on nothing but the
+ * position, the filter's key and the wire variant, which is what makes it shareable.
+ */
 function buildShared(w: WatchClient, from: number) {
   const ring = w.ctx.cache.ring;
-  const end = Math.min(ring.nextSeq, from + MAX_EVENTS_PER_CHUNK);
+  const end = ring.nextSeq;
   const parts: Uint8Array[] = [];
   let lastRv = w.position;
-  for (let s = from; s < end; s++) {
-    const ev = ring.at(s)!;
-    parts.push(w.ctx.encoder.line(ev, ev.type, w.variant, false));
+  let s = from;
+  while (s < end && parts.length < MAX_EVENTS_PER_CHUNK) {
+    const ev = ring.at(s++)!;
     lastRv = ev.rv;
+    const type = w.filter.typeFor(ev);
+    if (type) parts.push(w.ctx.encoder.line(ev, type, w.variant, false));
   }
-  return { bytes: concatChunks(parts), endSeq: end, lastRv, events: parts.length };
+  return { bytes: concatChunks(parts), endSeq: s, lastRv, events: parts.length };
 }
