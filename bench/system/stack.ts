@@ -38,14 +38,15 @@ export async function startBackendProc(storage: string, access?: BenchBackendAcc
 /**
  * Starts an API server in `mode` whose BACKEND_ENDPOINT is a fresh counting proxy to the backend;
  * `workers` > 1 runs it in worker mode (NETGUARD_API_WORKERS: that many threads on one port);
- * `flushDelay` sets WATCH_FLUSH_DELAY (the coalescing window of flushes to watchers).
+ * `flushDelay` sets WATCH_FLUSH_DELAY (the coalescing window of flushes to watchers); `root` runs
+ * another checkout's src/main.ts (before/after runs).
  */
 export async function startApiServerProc(
   mode: "streaming" | "polling",
   backendPort: number,
   pollingInterval = "5s",
   access?: BenchBackendAccess,
-  o: { workers?: number; flushDelay?: string } = {},
+  o: { workers?: number; flushDelay?: string; root?: string } = {},
 ): Promise<ApiServerProc> {
   const workers = o.workers ?? 1;
   const proxy = await startCountingProxy(backendPort);
@@ -54,7 +55,7 @@ export async function startApiServerProc(
   try {
     child = await launch({
       name: `API server (${mode}${workers > 1 ? `, ${workers} workers` : ""}${o.flushDelay !== undefined ? `, flush ${o.flushDelay}` : ""})`,
-      args: ["src/main.ts", "apiserver"],
+      args: [o.root ? join(o.root, "src", "main.ts") : "src/main.ts", "apiserver"],
       env: {
         NETGUARD_API_ADDR: `127.0.0.1:${port}`,
         NETGUARD_API_INSECURE: "true",
