@@ -114,7 +114,7 @@ export function renderTable(r: Results): string {
       `separate process), ${pr.loadRate} Connect Updates/s to the backend for ${pr.loadMs / 1000} s; polling interval ${pr.pollingInterval}.`,
   );
   out.push("Latency = receipt at the watch client − acknowledgement of the Connect Update at the writer (wall clock, both on this host).");
-  out.push("Bytes are as sent on the API server↔backend hop: Connect gzips responses of 1 KiB and more (List pages), not single stream messages.");
+  out.push("Bytes are as sent on the API server↔backend hop: Connect gzips messages of 1 KiB and more: List pages and the batched Watch messages of bursts (WatchReq.batch), not a change alone.");
   const perMinCpu = (d: { cpuSeconds: number }, ms: number) => f((d.cpuSeconds * 60_000) / ms, 2);
   const rows: string[][] = [
     ["", "streaming", "polling", "polling/streaming"],
@@ -190,7 +190,7 @@ export function renderTable(r: Results): string {
   );
   const wire = wireBytesPerEvent(r);
   out.push(
-    `bytes API server↔backend per event: streaming ${int(wire.streamingSteady)} B one event at a time, ${int(wire.streamingBurst)} B in Sync bursts; ` +
+    `bytes API server↔backend per event: streaming ${int(wire.streamingSteady)} B one event at a time, ${int(wire.streamingBurst)} B in Sync bursts (batched Watch messages); ` +
       `polling ${int(wire.polling)} B (its Lists, per write)`,
   );
   out.push(

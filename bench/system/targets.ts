@@ -43,7 +43,11 @@ function atLeast(name: string, target: number, measured: number, unit: string, r
   return { name, target: unit === "×" ? `≥ ${int(target)}×` : `≥ ${int(target)} ${unit}`, measured, unit, met, missFactor: measured > 0 ? target / measured : Infinity, reference, note };
 }
 
-/** Bytes on the API server↔backend hop per event: steady load (one event per message) and bursts (Sync batches). */
+/**
+ * Bytes on the API server↔backend hop per event: steady load (each change alone in its Watch
+ * message) and bursts (Sync batches, which reach the API server's Watch streams as batched,
+ * gzip-compressed messages: WatchReq.batch); polling per write under the steady load.
+ */
 export function wireBytesPerEvent(r: Results): { streamingSteady: number; streamingBurst: number; polling: number } {
   const s = r.modes.streaming;
   const p = r.modes.polling;

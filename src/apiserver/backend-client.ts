@@ -11,6 +11,7 @@ import { createGrpcSession, type GrpcSession } from "../runtime/grpc-session.ts"
 import { fromProto } from "../kinds/convert.ts";
 import { netguardRegistry as registry } from "../wire/registry.ts";
 import { packResource, unpackResource } from "../wire/resource-packing.ts";
+import { unbatchWatchEvent } from "../wire/watch-batches.ts";
 import type { Preconditions } from "../wire/preconditions.ts";
 import { callTimeoutMs, deadlineError, type CallOptions } from "./backend-deadline.ts";
 import type { KindDescriptor } from "../kinds/kind-table.ts";
@@ -67,6 +68,11 @@ export interface BackendClient {
   update(kind: KindDescriptor, obj: KubeObject, dryRun?: boolean): Promise<KubeObject>;
   updateStatus(kind: KindDescriptor, obj: KubeObject, dryRun?: boolean): Promise<KubeObject>;
   delete(kind: KindDescriptor, namespace: string, name: string, pre?: Preconditions, dryRun?: boolean): Promise<KubeObject>;
+  /**
+   * One event at a time, in stream order. The stream asks for batched messages (WatchReq.batch) and
+   * unpacks them here, so a burst (a Sync batch, a resume) crosses the wire in few compressed
+   * messages; a backend that predates batching sends single events, which read the same.
+   */
   watch(kind: KindDescriptor, req: BackendWatchRequest, signal: AbortSignal): AsyncIterable<BackendWatchEvent>;
   /**
    * Drops the HTTP/2 connection this client opened (a later call opens a new one). A stopping API
@@ -280,6 +286,7 @@ export function createBackendClient(endpoint: string, observe?: CallObserver, tr
             resourceVersion: req.resourceVersion ?? "",
             allowBookmarks: req.allowBookmarks ?? false,
             sendInitialEvents: req.sendInitialEvents ?? false,
+            batch: true,
           },
           { signal: linkedSignal([signal, bound.signal, call.signal]) },
         ) as AsyncIterable<WatchEvent>;
@@ -293,9 +300,9 @@ export function createBackendClient(endpoint: string, observe?: CallObserver, tr
                   call.abort();
                 }, firstDeadline);
           try {
-            for await (const e of stream) {
+            for await (const message of stream) {
               clearTimeout(timer);
-              yield decodeWatchEvent(kind, e);
+              for (const e of unbatchWatchEvent(message)) yield decodeWatchEvent(kind, e);
             }
           } catch (e) {
             if (timedOut) throw deadlineError(kind.watchMethod, firstDeadline!);

@@ -127,6 +127,10 @@ export async function startBackend(o: BackendOptions): Promise<Backend> {
     // connect-es enforces it while reading (length prefix / Content-Length first), so an oversized
     // message is refused before it is buffered.
     readMaxBytes: o.maxMessageBytes ?? 4 * 1024 * 1024,
+    // Answers are compressed (gzip or brotli, as the caller accepts) from this size on: Lists, and
+    // the batched messages of Watch streams that ask for them (rpc/watch-batch.ts). Smaller
+    // messages, such as a lone change, cost more to compress than they save.
+    compressMinBytes: 1024,
     routes: (router) => router.service(NetguardService, service),
     // Unknown JSON fields are rejected (invalid_argument naming the key), as the API server's
     // fieldValidation=Strict and standard protobuf JSON do; connect-es would drop them silently.

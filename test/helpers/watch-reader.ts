@@ -1,9 +1,13 @@
-/** Reads a Watch stream in the background so tests can wait for the events they expect. */
+/**
+ * Reads a Watch stream in the background so tests can wait for the events they expect. Batched
+ * messages (WatchReq.batch) are unpacked into their events; `messages` counts what crossed the wire.
+ */
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import { fromProto } from "../../src/kinds/convert.ts";
 import type { KindDescriptor } from "../../src/kinds/kind-table.ts";
 import type { KubeObject } from "../../src/kinds/model.ts";
 import { netguardRegistry } from "../../src/wire/registry.ts";
+import { unbatchWatchEvent } from "../../src/wire/watch-batches.ts";
 import { WatchEvent_EventType, type WatchEvent } from "../../src/gen/netguard/v1/service_pb.ts";
 
 export interface SeenEvent {
@@ -20,6 +24,8 @@ export interface WatchReader {
   /** Set when the stream ended with an error. */
   readonly error: unknown;
   readonly done: boolean;
+  /** Stream messages received (a batched message counts once, however many events it holds). */
+  readonly messages: number;
   /** Waits until `pred` holds over the collected events. */
   until(pred: (events: SeenEvent[]) => boolean, timeoutMs?: number): Promise<SeenEvent[]>;
   /** Waits until at least n events (bookmarks excluded unless asked) have arrived. */
@@ -55,13 +61,17 @@ export function readWatch(
   const events: SeenEvent[] = [];
   let error: unknown;
   let done = false;
+  let messages = 0;
   let notify: () => void = () => undefined;
   const loop = (async () => {
     try {
-      for await (const e of open(ac.signal)) {
-        const seen = decodeEvent(kind, e);
-        if (seen.type === "BOOKMARK" && !opts.includeBookmarks && !seen.initialEventsEnd) continue;
-        events.push(seen);
+      for await (const message of open(ac.signal)) {
+        messages++;
+        for (const e of unbatchWatchEvent(message)) {
+          const seen = decodeEvent(kind, e);
+          if (seen.type === "BOOKMARK" && !opts.includeBookmarks && !seen.initialEventsEnd) continue;
+          events.push(seen);
+        }
         notify();
       }
     } catch (e) {
@@ -91,6 +101,9 @@ export function readWatch(
     },
     get done() {
       return done;
+    },
+    get messages() {
+      return messages;
     },
     async until(pred, timeoutMs = 5000) {
       await waitFor(() => pred(events), timeoutMs, "condition", true);

@@ -4,4 +4,4 @@
  */
 export * from "./engine-types.ts";
 export { createEngine } from "./engine.ts";
-export { watchKind, WatchExpiredError, type WatchItem, type WatchParams } from "./watch-stream.ts";
+export { watchKind, watchKindBatches, WatchExpiredError, type WatchItem, type WatchParams } from "./watch-stream.ts";

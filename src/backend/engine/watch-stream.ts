@@ -48,23 +48,34 @@ function parseRv(s: string | undefined): number | undefined {
  * before yielding anything, and WatchExpiredError after yielding the ERROR item.
  */
 export async function* watchKind(engine: Engine, kind: KindDescriptor, p: WatchParams): AsyncGenerator<WatchItem> {
+  for await (const batch of watchKindBatches(engine, kind, p)) yield* batch;
+}
+
+/**
+ * `watchKind`'s items grouped as they become ready together: the initial objects, the visible
+ * events of one event-store read (a Sync batch, a resume), a bookmark, an ERROR. A Watch stream
+ * that opted in to batching sends each group as few messages, so per-message compression covers
+ * the group; the groups are never empty and never reorder anything.
+ */
+export async function* watchKindBatches(engine: Engine, kind: KindDescriptor, p: WatchParams): AsyncGenerator<WatchItem[]> {
   const filter = parseRequestFilter(p.namespace ?? "", p.labelSelector ?? "", p.fieldSelector ?? "", (m) => new EngineError("BadRequest", m));
   const startRv = parseRv(p.resourceVersion);
   let cursor: Cursor;
   if (startRv === undefined || p.sendInitialEvents) {
     if (startRv !== undefined && startRv > engine.currentRv) {
       const message = `too large resource version: ${startRv}, current: ${engine.currentRv}; relist`;
-      yield { type: "ERROR", rv: startRv, message };
+      yield [{ type: "ERROR", rv: startRv, message }];
       throw new WatchExpiredError(message);
     }
     const snap = engine.snapshot(kind, filter);
     cursor = snap.cursor;
-    for (const o of snap.items) yield { type: "ADDED", object: o, rv: Number(o.metadata.resourceVersion) };
-    yield { type: "BOOKMARK", rv: snap.rv, initialEventsEnd: true };
+    const initial: WatchItem[] = snap.items.map((o) => ({ type: "ADDED", object: o, rv: Number(o.metadata.resourceVersion) }));
+    if (initial.length) yield initial;
+    yield [{ type: "BOOKMARK", rv: snap.rv, initialEventsEnd: true }];
   } else {
     if (startRv > engine.currentRv) {
       const message = `too large resource version: ${startRv}, current: ${engine.currentRv}; relist`;
-      yield { type: "ERROR", rv: startRv, message };
+      yield [{ type: "ERROR", rv: startRv, message }];
       throw new WatchExpiredError(message);
     }
     cursor = engine.events.cursor(kind.kind, startRv);
@@ -85,13 +96,15 @@ export async function* watchKind(engine: Engine, kind: KindDescriptor, p: WatchP
       const r = await engine.events.read(cursor);
       if (r.kind === "expired") {
         const message = `too old resource version: ${cursor.lastRv} (${r.floorRv})`;
-        yield { type: "ERROR", rv: cursor.lastRv, message };
+        yield [{ type: "ERROR", rv: cursor.lastRv, message }];
         throw new WatchExpiredError(message);
       }
+      const visible: WatchItem[] = [];
       for (const ev of r.events) {
         const type = visibleType(filter, ev);
-        if (type) yield { type, object: ev.object, rv: ev.rv, event: ev };
+        if (type) visible.push({ type, object: ev.object, rv: ev.rv, event: ev });
       }
+      if (visible.length) yield visible;
       if (r.events.length) lastSentRv = cursor.lastRv;
       const caughtUp = cursor.nextSeq >= 0 && cursor.nextSeq === ring.nextSeq;
       if (!caughtUp) continue;
@@ -101,7 +114,7 @@ export async function* watchKind(engine: Engine, kind: KindDescriptor, p: WatchP
         caughtUpOnce = true;
         const progress = Math.max(cursor.lastRv, engine.currentRv);
         if (progress > lastSentRv) {
-          yield { type: "BOOKMARK", rv: progress, initialEventsEnd: false };
+          yield [{ type: "BOOKMARK", rv: progress, initialEventsEnd: false }];
           lastSentRv = progress;
           continue;
         }
@@ -109,7 +122,7 @@ export async function* watchKind(engine: Engine, kind: KindDescriptor, p: WatchP
       if (p.allowBookmarks && Date.now() >= nextBookmark) {
         // Everything of this kind up to the newest committed version has been delivered.
         const progress = Math.max(cursor.lastRv, engine.currentRv);
-        yield { type: "BOOKMARK", rv: progress, initialEventsEnd: false };
+        yield [{ type: "BOOKMARK", rv: progress, initialEventsEnd: false }];
         lastSentRv = progress;
         nextBookmark = Date.now() + p.bookmarkIntervalMs;
         continue;

@@ -25,8 +25,9 @@ import {
 } from "../../gen/netguard/v1/service_pb.ts";
 import type { ResourceIdentifier } from "../../gen/netguard/v1/resources_pb.ts";
 import { EngineError } from "../../domain/mod.ts";
-import { watchKind, type Engine, type SyncOperation, type WatchItem } from "../engine/mod.ts";
-import { binaryCodec, sharedWatchEvent } from "./shared-watch-event.ts";
+import { watchKindBatches, type Engine, type SyncOperation, type WatchItem } from "../engine/mod.ts";
+import { binaryCodec, encodedSize, sharedWatchEvent } from "./shared-watch-event.ts";
+import { packWatchEvents } from "./watch-batch.ts";
 import { anyOf, fromResource, messageOf, toResource } from "./resource-codec.ts";
 import { toConnectError } from "./rpc-errors.ts";
 import { checkSyncBatchSize, DEFAULT_MAX_SYNC_ITEMS } from "./sync-batch-limit.ts";
@@ -130,7 +131,7 @@ function watchHandler(opts: ServiceOptions, kind: KindDescriptor) {
     try {
       // a snapshot or a resume position from another replica is taken against caught-up state
       await guard(() => opts.engine.catchUp());
-      const items = watchKind(opts.engine, kind, {
+      const groups = watchKindBatches(opts.engine, kind, {
         namespace: req.namespace,
         labelSelector: req.labelSelector,
         fieldSelector: req.fieldSelector,
@@ -142,8 +143,12 @@ function watchHandler(opts: ServiceOptions, kind: KindDescriptor) {
       });
       // Binary streams share one encoding of each change (shared-watch-event.ts); JSON ones cannot.
       const build = (item: WatchItem) => toWatchEvent(kind, item);
-      const shared = binaryCodec(ctx.requestHeader.get("content-type"));
-      for await (const item of items) yield shared ? sharedWatchEvent(item, build) : build(item);
+      const one = binaryCodec(ctx.requestHeader.get("content-type")) ? (item: WatchItem) => sharedWatchEvent(item, build) : build;
+      for await (const group of groups) {
+        // Opted in: events ready together share messages (watch-batch.ts), each compressed whole.
+        if (req.batch) yield* packWatchEvents(group, one, encodedSize);
+        else for (const item of group) yield one(item);
+      }
     } catch (e) {
       throw toConnectError(e);
     } finally {

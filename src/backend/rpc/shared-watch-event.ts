@@ -22,6 +22,8 @@ type ObjectItem = Extract<WatchItem, { object: unknown }>;
 
 const byEvent = new WeakMap<object, Partial<Record<ObjectItem["type"], WatchEvent>>>();
 const byObject = new WeakMap<object, Partial<Record<ObjectItem["type"], WatchEvent>>>();
+/** Encoded size of each shared message, known when it was made (batching bounds read it). */
+const sizes = new WeakMap<WatchEvent, number>();
 
 /** Whether a request's content type selects a binary codec (gRPC, gRPC-Web, Connect with +proto). */
 export function binaryCodec(contentType: string | null): boolean {
@@ -39,7 +41,16 @@ export function preEncoded(ev: WatchEvent): WatchEvent {
   }
   const shared = create(WatchEventSchema);
   shared.$unknown = unknown;
+  sizes.set(shared, bytes.length);
   return shared;
+}
+
+/**
+ * The encoded size of `ev` in bytes: free for a shared message (remembered by `preEncoded`), an
+ * encoding otherwise (bookmarks, errors, JSON streams' events).
+ */
+export function encodedSize(ev: WatchEvent): number {
+  return sizes.get(ev) ?? toBinary(WatchEventSchema, ev).length;
 }
 
 /**
