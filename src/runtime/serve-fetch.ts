@@ -29,6 +29,12 @@ export interface FetchConnection {
   keepOpen(): void;
   /** The TLS connection's client certificate state; undefined on plain HTTP. */
   readonly tls?: TlsConnectionInfo;
+  /**
+   * The runtime writes a `type: "direct"` ReadableStream body straight into this connection's
+   * socket (Bun.serve), with no reader in between: what an idle streaming response costs least as.
+   * Absent where bodies are read through a reader (serve-fetch-tls.ts, Deno.serve).
+   */
+  readonly directBodies?: boolean;
 }
 
 export interface FetchServerOptions {
@@ -88,7 +94,7 @@ export async function serveFetch(host: string, port: number, handler: FetchHandl
       reusePort: o.reusePort === true,
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,
       fetch(req, srv) {
-        connections.set(req, { clientAddress: srv.requestIP(req)?.address ?? "", keepOpen: () => srv.timeout(req, 0) });
+        connections.set(req, { clientAddress: srv.requestIP(req)?.address ?? "", keepOpen: () => srv.timeout(req, 0), directBodies: true });
         return handler(req);
       },
     });

@@ -29,6 +29,12 @@ export interface WatchRequestParams {
   /** Plain objects or one-row Tables (columns in the first event of the stream). */
   format: "json" | "table";
   includeObject: IncludeObject;
+  /**
+   * The server writes a direct ReadableStream body into the socket itself (Bun.serve: the
+   * request's FetchConnection says so), so the watch body is one (watch/watch-body.ts); absent or
+   * false: a queued stream, which any reader can read.
+   */
+  directBody?: boolean;
 }
 
 export interface WatchHub {

@@ -2,10 +2,11 @@
  * One watch client: a ReadableStream of NDJSON watch events read from the kind's shared cache.
  *
  * A watcher owns no queue of events, only a cursor into the cache's ring (plus, for "0"/unset or
- * sendInitialEvents, the list of state entries to send first). It writes when its stream has room
- * (`desiredSize`), one coalesced chunk per flush; a client that does not read simply stops
- * advancing, and if the ring laps its cursor it is ended with a 410 Expired ERROR instead of
- * silently missing events. Nothing a slow client does reaches the source or other clients.
+ * sendInitialEvents, the list of state entries to send first). It writes when its body has room
+ * (watch-body.ts: a direct stream's socket that is not full, a queued stream's empty queue), one
+ * coalesced chunk at a time; a client that does not read simply stops advancing, and if the ring
+ * laps its cursor it is ended with a 410 Expired ERROR instead of silently missing events.
+ * Nothing a slow client does reaches the source or other clients.
  *
  * The phases live in their own files: positioning (watcher-start.ts), the initial state
  * (initial-phase.ts), catch-up from the backend (catch-up-phase.ts, with the kind's shared
@@ -34,6 +35,7 @@ import { registerResponseEnd, type Releasable, type ResponseEnd } from "./respon
 import { positionWatcher } from "./watcher-start.ts";
 import { MAX_EVENTS_PER_CHUNK } from "./watcher-bounds.ts";
 import { expiredStatus } from "./expired-status.ts";
+import type { BodyController, DirectController } from "./watch-body.ts";
 
 export { MAX_CATCH_UP_BUFFER_BYTES, MAX_EVENTS_PER_CHUNK } from "./watcher-bounds.ts";
 
@@ -93,7 +95,12 @@ export function createWatcher(
  */
 export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventListenerObject, ResponseEnd {
   readonly response: Response;
-  controller!: ReadableStreamDefaultController<Uint8Array>;
+  /** The body is a direct stream written into the socket by the server (watch-body.ts), else a queued one. */
+  private readonly direct: boolean;
+  /** The body's controller: a direct one's arrives with its (only) pull, a queued one's at once. */
+  private controller: BodyController | undefined;
+  /** A direct body's socket can take more (it is not full, or it drained since). */
+  private room = false;
   phase: Phase = "waiting";
   closed = false;
   readonly variant: WireVariant;
@@ -117,7 +124,10 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   awaitingRoom = false;
   /** The cache's sequence when the client last failed to take a catch-up event, or -1. */
   stallSeq = -1;
-  /** Catch-up events encoded while the client had no room (bounded: MAX_CATCH_UP_BUFFER_BYTES). */
+  /**
+   * Catch-up events encoded while the client had no room (bounded: MAX_CATCH_UP_BUFFER_BYTES); once
+   * closed before the body started, the ERROR to write when it starts.
+   */
   pending: Uint8Array[] | undefined;
   pendingBytes = 0;
   /** Only while waiting for the cache to reach a requested resourceVersion. */
@@ -144,7 +154,8 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     if (params.filter !== undefined) this.params = { ...params, filter: undefined };
     this.variant = wireVariant(params.format, params.includeObject);
     this.columnsPending = params.format === "table";
-    const stream = new ReadableStream<Uint8Array>(this, { highWaterMark: 1 });
+    this.direct = params.directBody === true;
+    const stream = new ReadableStream<Uint8Array>(this as unknown as ConstructorParameters<typeof ReadableStream<Uint8Array>>[0], { highWaterMark: 1 });
     this.response = new Response(stream, {
       status: 200,
       headers: {
@@ -177,14 +188,29 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   }
 
   // The stream's underlying source is the watcher itself (no second object per watcher).
-  /** Called by the ReadableStream: the primer, so the headers go out before any event. */
+  /** The kind of stream the ReadableStream constructor makes of this source. */
+  get type(): "direct" | undefined {
+    return this.direct ? "direct" : undefined;
+  }
+
+  /** Called by a queued ReadableStream (a direct one has no start): the primer, so the headers go out before any event. */
   start(c: ReadableStreamDefaultController<Uint8Array>): void {
     this.controller = c;
     c.enqueue(FIRST_CHUNK);
   }
 
-  /** Called by the ReadableStream when its reader has room: the runtime is reading the body. */
-  pull(): void {
+  /**
+   * Called by the ReadableStream: the runtime is reading the body. A queued stream pulls whenever
+   * its queue has room; a direct stream pulls once, with the sink the watcher writes to from then on.
+   */
+  pull(c: BodyController): void {
+    if (this.direct && this.controller === undefined) {
+      const sink = c as DirectController;
+      this.controller = sink;
+      // Ended before the body started: only its ERROR, if it failed.
+      if (this.closed) return this.endBody(this.pending?.[0]);
+      this.writeDirect(sink, FIRST_CHUNK); // the primer: the headers go out before any event
+    }
     this.dropSignal();
     this.pump();
   }
@@ -212,14 +238,52 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   }
 
   get hasRoom(): boolean {
-    return (this.controller.desiredSize ?? 0) > 0;
+    if (this.direct) return this.room;
+    const c = this.controller as ReadableStreamDefaultController<Uint8Array> | undefined;
+    return (c?.desiredSize ?? 0) > 0;
   }
 
   write(bytes: Uint8Array): void {
+    const c = this.controller;
+    if (!c) return;
     try {
-      this.controller.enqueue(bytes);
+      if (this.direct) this.writeDirect(c as DirectController, bytes);
+      else (c as ReadableStreamDefaultController<Uint8Array>).enqueue(bytes);
     } catch {
       this.close();
+    }
+  }
+
+  /** Writes to the direct sink; a full socket stops the watcher until it has drained. */
+  private writeDirect(sink: DirectController, bytes: Uint8Array): void {
+    const taken = sink.write(bytes);
+    sink.flush();
+    this.room = typeof taken === "number";
+    if (!this.room) (taken as Promise<number>).then(() => this.drained(), () => this.close());
+  }
+
+  /** The direct sink's full socket drained (or the client went away: then `pump` does nothing). */
+  private drained(): void {
+    this.room = true;
+    this.pump();
+  }
+
+  /** Ends the body after `last` (an ERROR) if given: a direct one by `end`, a queued one by `close`. */
+  private endBody(last: Uint8Array | undefined): void {
+    const c = this.controller;
+    if (!c) return; // a direct body not started yet: its pull ends it
+    try {
+      if (this.direct) {
+        const sink = c as DirectController;
+        if (last) sink.write(last);
+        sink.end();
+      } else {
+        const q = c as ReadableStreamDefaultController<Uint8Array>;
+        if (last) q.enqueue(last);
+        q.close();
+      }
+    } catch {
+      // already closed or cancelled: the client is gone
     }
   }
 
@@ -249,14 +313,21 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   pump(shared?: SharedChunks): void {
     if (this.closed) return;
     if (this.phase === "catchup") return pumpCatchUp(this);
-    if (this.phase !== "initial" && this.phase !== "live") return;
+    // A queued body pulls again once its chunk is taken; a direct one never does, so the watcher
+    // goes on writing while its socket takes chunks and something is left to send.
+    while (this.writeChunk(shared) && this.direct && this.room);
+  }
+
+  /** Writes one chunk (at most MAX_EVENTS_PER_CHUNK events) if there is room; false when it wrote nothing. */
+  private writeChunk(shared: SharedChunks | undefined): boolean {
+    if (this.closed || (this.phase !== "initial" && this.phase !== "live")) return false;
     const ring = this.ctx.cache.ring;
     if (ring.isLapped(this.nextSeq)) {
       this.ctx.stats.lappedCursors++;
       this.fail(expiredStatus(this.position, this.ctx.cache.floorRv));
-      return;
+      return false;
     }
-    if (!this.hasRoom) return;
+    if (!this.hasRoom) return false;
     // Catch-up events still buffered when the watcher switched to the cache go first.
     const parts: Uint8Array[] = this.pending ?? [];
     this.pending = undefined;
@@ -264,7 +335,9 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     let budget = MAX_EVENTS_PER_CHUNK;
     if (this.phase === "initial") budget = writeInitial(this, parts, budget);
     if (this.phase === "live" && budget > 0) writeLive(this, parts, budget, shared);
-    if (parts.length) this.write(concatChunks(parts));
+    if (parts.length === 0) return false;
+    this.write(concatChunks(parts));
+    return true;
   }
 
   onGap(fromRv: number, toRv: number): void {
@@ -275,12 +348,7 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     if (this.closed) return;
     this.closed = true; // before writing: a re-entrant pull must not add events after the ERROR
     this.ctx.stats.errorsSent++;
-    try {
-      this.controller.enqueue(this.ctx.encoder.error(status));
-    } catch {
-      // the client is gone
-    }
-    this.finish();
+    this.finish(this.ctx.encoder.error(status));
   }
 
   close(): void {
@@ -299,7 +367,8 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     this.goLive(rv);
   }
 
-  private finish(): void {
+  /** Ends the watch: leaves every structure that holds it, ends the body (after `last`) and gives its slot back. */
+  private finish(last?: Uint8Array): void {
     const { timers } = this.ctx;
     if (this.timeoutBucket >= 0) timers.cancel(this, "timeout", this.timeoutBucket);
     if (this.bookmarkBucket >= 0) timers.cancel(this, "bookmark", this.bookmarkBucket);
@@ -309,11 +378,8 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     this.initial = undefined;
     this.pending = undefined;
     this.pendingBytes = 0;
-    try {
-      this.controller.close();
-    } catch {
-      // already closed or cancelled
-    }
+    if (this.controller) this.endBody(last);
+    else if (last) this.pending = [last]; // a direct body not started yet: its pull writes the ERROR
     this.ctx.release(this);
     const onEnd = this.onEnd;
     this.onEnd = undefined;

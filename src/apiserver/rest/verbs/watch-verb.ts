@@ -6,6 +6,7 @@
  * named object is a collection watch with `fieldSelector=metadata.name=<name>`, which is also what
  * kubectl sends for `get <name> -w`.
  */
+import { requestConnection } from "../../../runtime/serve-fetch.ts";
 import { parseIncludeObject, wantsTable } from "../../tables.ts";
 import type { WatchRequestParams } from "../../watch/watch-types.ts";
 import { parseListOptions } from "../params/list-options.ts";
@@ -31,6 +32,7 @@ export function watchParams(ctx: RestContext): WatchRequestParams {
     timeoutSeconds: options.timeoutSeconds,
     format: wantsTable(ctx.req.headers.get("accept")) ? "table" : "json",
     includeObject: parseIncludeObject(url.searchParams.get("includeObject")),
+    directBody: requestConnection(ctx.req).directBodies === true,
   };
 }
 
