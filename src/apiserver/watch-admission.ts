@@ -34,24 +34,27 @@ const MESSAGE = "Too many requests, please try again later.";
 /** Open watches, in total and per client. */
 class Counts {
   open = 0;
-  readonly perClient = new Map<string, number>();
+  readonly perClient = new Map<string, ClientWatches>();
 }
 
-/** One small object per open watch (no closure): it holds only the counts and its client. */
-class Slot implements WatchSlot {
-  private released = false;
+/** One client's open watches: shared by its slots, so a slot holds no copy of the client's address. */
+class ClientWatches {
+  open = 0;
   constructor(
-    private readonly counts: Counts,
-    private readonly client: string,
+    readonly counts: Counts,
+    readonly client: string,
   ) {}
+}
+
+/** One small object per open watch (no closure): it holds only its client's entry, until released. */
+class Slot implements WatchSlot {
+  constructor(private watches: ClientWatches | undefined) {}
   release(): void {
-    if (this.released) return;
-    this.released = true;
-    const { counts, client } = this;
-    counts.open--;
-    const n = (counts.perClient.get(client) ?? 1) - 1;
-    if (n <= 0) counts.perClient.delete(client);
-    else counts.perClient.set(client, n);
+    const w = this.watches;
+    if (!w) return;
+    this.watches = undefined;
+    w.counts.open--;
+    if (--w.open <= 0) w.counts.perClient.delete(w.client);
   }
 }
 
@@ -66,15 +69,17 @@ export function createWatchAdmission(limits: WatchAdmissionLimits): WatchAdmissi
       return rejected;
     },
     admit(client) {
-      const mine = counts.perClient.get(client) ?? 0;
+      const mine = counts.perClient.get(client)?.open ?? 0;
       if (counts.open >= limits.maxWatches || mine >= limits.maxWatchesPerClient) {
         rejected++;
         const which = counts.open >= limits.maxWatches ? `the server's limit of ${limits.maxWatches} open watches` : `the limit of ${limits.maxWatchesPerClient} open watches per client`;
         throw statusError.tooManyRequests(`${MESSAGE} (${which} is reached)`, RETRY_AFTER_SECONDS);
       }
+      let watches = counts.perClient.get(client);
+      if (!watches) counts.perClient.set(client, (watches = new ClientWatches(counts, client)));
+      watches.open++;
       counts.open++;
-      counts.perClient.set(client, mine + 1);
-      return new Slot(counts, client);
+      return new Slot(watches);
     },
     hold(res, slot, signal) {
       if (res.body === null) {

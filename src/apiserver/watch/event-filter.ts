@@ -27,8 +27,27 @@ export interface WatchFilter {
 export function createWatchFilter(f: ObjectFilter): WatchFilter {
   if (f.everything) return EVERYTHING;
   // A namespace alone (kubectl's and most informers' watch) needs only the namespace string.
-  if (f.labels === ALL_LABELS && f.fields.length === 0) return new NamespaceWatchFilter(f.namespace);
+  if (f.labels === ALL_LABELS && f.fields.length === 0) return namespaceFilter(f.namespace);
   return new ObjectWatchFilter(f);
+}
+
+/**
+ * Namespace filters kept for sharing: the watchers of one namespace hold one filter (and one copy
+ * of its name) between them, not one each. Bounded: only names a namespace can have (a DNS label,
+ * at most 63 characters) are kept, and past this many namespaces the set starts over (filters are
+ * immutable, so watchers holding a dropped one are unaffected).
+ */
+export const MAX_SHARED_NAMESPACE_FILTERS = 1024;
+const MAX_NAMESPACE_LENGTH = 63;
+const namespaceFilters = new Map<string, NamespaceWatchFilter>();
+
+function namespaceFilter(namespace: string): NamespaceWatchFilter {
+  let f = namespaceFilters.get(namespace);
+  if (f) return f;
+  if (namespace.length > MAX_NAMESPACE_LENGTH) return new NamespaceWatchFilter(namespace);
+  if (namespaceFilters.size >= MAX_SHARED_NAMESPACE_FILTERS) namespaceFilters.clear();
+  namespaceFilters.set(namespace, (f = new NamespaceWatchFilter(namespace)));
+  return f;
 }
 
 /** No selector at all: one filter shared by every such watcher. */

@@ -20,7 +20,7 @@ export function writeInitial(w: WatchClient, parts: Uint8Array[], budget: number
       parts.push(w.ctx.encoder.bookmark(w.initialEndRv, true));
       w.ctx.stats.bookmarksSent++;
     }
-    w.phase = "live";
+    w.enterLive();
   }
   return budget;
 }

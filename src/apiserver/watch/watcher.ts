@@ -142,16 +142,21 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   private signal: AbortSignal | undefined;
   private timeoutBucket = -1;
   private bookmarkBucket = -1;
+  /**
+   * The request's parameters while the watcher is positioned (watcher-start.ts) or caught up
+   * (catch-up.ts reads its selectors); released once it is live, so an idle watcher keeps none of
+   * them (nor the parsed selector they carry: `filter` has what it needs).
+   */
+  private request: WatchRequestParams | undefined;
 
   constructor(
     readonly ctx: WatcherContext,
-    readonly params: WatchRequestParams,
+    params: WatchRequestParams,
     readonly filter: WatchFilter,
     signal: AbortSignal,
     timeoutMs: number,
   ) {
-    // The parsed selector stays with `filter` alone (no second reference through the params).
-    if (params.filter !== undefined) this.params = { ...params, filter: undefined };
+    this.request = params;
     this.variant = wireVariant(params.format, params.includeObject);
     this.columnsPending = params.format === "table";
     this.direct = params.directBody === true;
@@ -174,6 +179,18 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     if (params.allowBookmarks) this.bookmarkBucket = ctx.timers.schedule(this, "bookmark", now + Math.max(1, ctx.bookmarkIntervalMs));
     signal.addEventListener("abort", this, { once: true });
     this.signal = signal;
+  }
+
+  /** The request's parameters; only until the watcher is live (see `request`). */
+  get params(): WatchRequestParams {
+    if (this.request === undefined) throw new Error("a live watcher no longer has its request's parameters");
+    return this.request;
+  }
+
+  /** From now on the watcher follows the ring: it needs nothing more of its request. */
+  enterLive(): void {
+    this.phase = "live";
+    this.request = undefined;
   }
 
   /** The runtime reads the body: its cancel now tells when the client goes away (see `signal`). */
@@ -300,7 +317,7 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     this.nextSeq = this.ctx.cache.ring.seqAfterRv(afterRv);
     if (afterRv > this.watermark) this.watermark = afterRv;
     this.position = afterRv;
-    this.phase = "live";
+    this.enterLive();
     this.pump();
   }
 
