@@ -135,9 +135,10 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   /** Told once when the watch ends (the admission's slot release). */
   private onEnd: Releasable | undefined;
   /**
-   * The request's signal, only until the runtime starts reading the body: from then on a client
-   * that goes away cancels the stream (Bun.serve, and src/runtime/serve-fetch-tls.ts cancels its
-   * reader), so an idle watcher keeps neither the signal nor a listener on it.
+   * The request's signal, for a queued body only and only until the runtime starts reading it:
+   * from then on a client that goes away cancels the stream (src/runtime/serve-fetch-tls.ts cancels
+   * its reader), so an idle watcher keeps neither the signal nor a listener on it. A direct body
+   * never needs it: Bun.serve cancels the stream whenever the client leaves.
    */
   private signal: AbortSignal | undefined;
   private timeoutBucket = -1;
@@ -177,6 +178,10 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     const now = Date.now();
     this.timeoutBucket = ctx.timers.schedule(this, "timeout", now + Math.min(MAX_TIMER_MS, timeoutMs));
     if (params.allowBookmarks) this.bookmarkBucket = ctx.timers.schedule(this, "bookmark", now + Math.max(1, ctx.bookmarkIntervalMs));
+    // A direct body needs no listener: Bun.serve cancels it when the client goes away, even before
+    // the body started — and a listener on the request's signal, even one removed at once, costs
+    // each idle connection about a third of a KiB outside the JS heap (bench/idle-watchers).
+    if (this.direct) return;
     signal.addEventListener("abort", this, { once: true });
     this.signal = signal;
   }

@@ -3,7 +3,8 @@
  * stream the server writes into the socket, which pulls only once — so the watcher itself goes on
  * writing a backlog larger than one chunk, and stops when the socket is full (a client that never
  * reads is lapped with one 410, not buffered without end); a watch that ends before its body
- * started ends that body when it starts, with its ERROR if it failed.
+ * started ends that body when it starts, with its ERROR if it failed; a client that leaves before
+ * its body started ends its watch and frees its slot, with no listener on the request's signal.
  */
 import { expect, test } from "bun:test";
 import { connect } from "node:net";
@@ -100,3 +101,39 @@ test("over Bun.serve a client that never reads stops its watcher once the socket
   expect(h.stats()[kind.kind]!.lappedCursors).toBe(1);
   expect(h.stats()[kind.kind]!.errorsSent).toBe(1);
 }, 60_000);
+
+test("over Bun.serve a client that leaves before its direct body started ends its watch and frees its slot", async () => {
+  const b = await backend();
+  const h = hub(createBackendClient(b.url), "streaming");
+  let stall = true;
+  const watch: WatchHub = {
+    ...h,
+    serve(p, signal) {
+      const res = h.serve(p, signal);
+      // Hold the handler after the watcher exists: the client leaves before the body starts.
+      const until = Date.now() + 400;
+      while (stall && Date.now() < until);
+      return res;
+    },
+  };
+  const api = await startApiServer("127.0.0.1", 0, { backend: createBackendClient(b.url), watch, limits: { maxWatchesPerClient: 1 } });
+  onCleanup(() => api.close());
+  const url = new URL(api.url);
+  // Another process, so it sends, closes and exits while this one is busy in the handler.
+  const client = Bun.spawn(
+    [
+      process.execPath,
+      "-e",
+      `const s = require("node:net").connect(${url.port}, "127.0.0.1", () => { s.write("GET ${collection(kind.plural)}?watch=true HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n"); setTimeout(() => process.exit(0), 100); });`,
+    ],
+    { stdout: "ignore", stderr: "inherit" },
+  );
+  expect(await client.exited).toBe(0);
+  await eventually(() => h.stats()[kind.kind]?.activeWatchers === 0, 5000, "the watch ended");
+  // Its slot is free: the client's one watch fits again.
+  stall = false;
+  const ac = new AbortController();
+  onCleanup(() => ac.abort());
+  const again = await fetch(`${api.url}${collection(kind.plural)}?watch=true`, { signal: ac.signal });
+  expect(again.status).toBe(200);
+});
