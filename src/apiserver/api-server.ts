@@ -86,7 +86,7 @@ export function createApiHandler(o: ApiHandlerOptions): ApiHandler {
       checkUrlLength(url, limits.maxUrlBytes);
       if (isWatchRequest(req, url)) {
         const conn = requestConnection(req);
-        const slot = admission.admit(conn.clientAddress);
+        const slot = admission.admit(conn.clientAddress, req);
         let res: Response | undefined;
         try {
           res = await rest(req, url);

@@ -35,6 +35,16 @@ export interface WatchRequestParams {
    * false: a queued stream, which any reader can read.
    */
   directBody?: boolean;
+  /**
+   * Told once when the watch ends, however it ends (the API server's watch admission slot,
+   * src/apiserver/watch-admission.ts): the watcher tells it itself, so its body needs no wrapper.
+   */
+  onEnd?: Releasable;
+}
+
+/** What is told when a watch ends (an admission slot: an object, so no closure per watch). */
+export interface Releasable {
+  release(): void;
 }
 
 export interface WatchHub {

@@ -30,8 +30,7 @@ import { writeLive } from "./live-phase.ts";
 import type { WatchCache } from "./watch-cache.ts";
 import type { KindWatchStats } from "./watch-stats.ts";
 import type { TimedWatcher, TimerPurpose, WatchTimers } from "./watch-timers.ts";
-import type { WatchRequestParams } from "./watch-types.ts";
-import { registerResponseEnd, type Releasable, type ResponseEnd } from "./response-end.ts";
+import type { Releasable, WatchRequestParams } from "./watch-types.ts";
 import { positionWatcher } from "./watcher-start.ts";
 import { MAX_EVENTS_PER_CHUNK } from "./watcher-bounds.ts";
 import { expiredStatus } from "./expired-status.ts";
@@ -93,7 +92,7 @@ export function createWatcher(
  * A watcher's state, read and advanced by the phase files. Fields are public to them; nothing
  * outside src/apiserver/watch/ sees more than the Watcher interface.
  */
-export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventListenerObject, ResponseEnd {
+export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventListenerObject {
   readonly response: Response;
   /** The body is a direct stream written into the socket by the server (watch-body.ts), else a queued one. */
   private readonly direct: boolean;
@@ -132,7 +131,7 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   pendingBytes = 0;
   /** Only while waiting for the cache to reach a requested resourceVersion. */
   freshenAbort: AbortController | undefined;
-  /** Told once when the watch ends (the admission's slot release). */
+  /** Told once when the watch ends, whatever ends it (the admission's slot: params.onEnd). */
   private onEnd: Releasable | undefined;
   /**
    * The request's signal, for a queued body only and only until the runtime starts reading it:
@@ -158,6 +157,7 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     timeoutMs: number,
   ) {
     this.request = params;
+    this.onEnd = params.onEnd;
     this.variant = wireVariant(params.format, params.includeObject);
     this.columnsPending = params.format === "table";
     this.direct = params.directBody === true;
@@ -169,7 +169,6 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
         "cache-control": "no-cache, private",
       },
     });
-    registerResponseEnd(this.response, this);
     if (signal.aborted || timeoutMs <= 0) {
       // Gone already, or a negative timeoutSeconds: the watch ends at once (as kube-apiserver's).
       queueMicrotask(() => this.close());
@@ -202,11 +201,6 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   dropSignal(): void {
     this.signal?.removeEventListener("abort", this);
     this.signal = undefined;
-  }
-
-  whenEnds(r: Releasable): void {
-    if (this.closed) r.release();
-    else this.onEnd = r;
   }
 
   // The stream's underlying source is the watcher itself (no second object per watcher).

@@ -28,13 +28,14 @@ function inShop(n: number) {
   return { ...o, metadata: { ...o.metadata, name: `ag-${n}`, namespace: "shop" } };
 }
 
-test("over Bun.serve a watch body is direct, and a backlog of several chunks arrives whole with no further change", async () => {
+test("over Bun.serve a watch body is direct and its watcher holds the admission slot, and a backlog of several chunks arrives whole with no further change", async () => {
   const b = await backend();
   const objects = Array.from({ length: 2 * MAX_EVENTS_PER_CHUNK + 50 }, (_, i) => inShop(i + 1));
   await createAll(clientFor(b.url), objects);
   const h = hub(createBackendClient(b.url), "streaming");
-  const directBodies: (boolean | undefined)[] = [];
-  const watch: WatchHub = { ...h, serve: (p, signal) => (directBodies.push(p.directBody), h.serve(p, signal)) };
+  // What the REST layer hands the hub: a direct body, and the request's admission slot to give back.
+  const asked: [boolean | undefined, boolean][] = [];
+  const watch: WatchHub = { ...h, serve: (p, signal) => (asked.push([p.directBody, p.onEnd !== undefined]), h.serve(p, signal)) };
   const api = await startApiServer("127.0.0.1", 0, { backend: createBackendClient(b.url), watch });
   onCleanup(() => api.close());
 
@@ -53,7 +54,7 @@ test("over Bun.serve a watch body is direct, and a backlog of several chunks arr
     if (r?.done) break;
     if (r?.value) text += dec.decode(r.value, { stream: true });
   }
-  expect(directBodies).toEqual([true]);
+  expect(asked).toEqual([[true, true]]);
   expect(added()).toBe(objects.length);
 });
 

@@ -7,6 +7,7 @@
  * kubectl sends for `get <name> -w`.
  */
 import { requestConnection } from "../../../runtime/serve-fetch.ts";
+import { claimWatchSlot } from "../../watch-admission.ts";
 import { parseIncludeObject, wantsTable } from "../../tables.ts";
 import type { WatchRequestParams } from "../../watch/watch-types.ts";
 import { parseListOptions } from "../params/list-options.ts";
@@ -36,7 +37,9 @@ export function watchParams(ctx: RestContext): WatchRequestParams {
   };
 }
 
-/** Serves a watch through the hub. */
+/** Serves a watch through the hub; its watcher takes the request's admission slot, if it has one. */
 export async function watchVerb(ctx: RestContext): Promise<Response> {
-  return ctx.watch.serve(watchParams(ctx), ctx.req.signal);
+  const params = watchParams(ctx);
+  params.onEnd = claimWatchSlot(ctx.req);
+  return ctx.watch.serve(params, ctx.req.signal);
 }
