@@ -26,6 +26,7 @@ import { createKindWatchStats, type KindWatchStats } from "./watch-stats.ts";
 import { createWatchTimers, timerResolutionMs } from "./watch-timers.ts";
 import type { WatchRequestParams } from "./watch-types.ts";
 import { createWatcher, type SharedChunks, type Watcher, type WatcherContext } from "./watcher.ts";
+import { createIndexedList } from "./indexed-list.ts";
 
 /** Default delay between a publish and the flush to watchers (watch.flush_delay): batches bursts into one write per watcher. */
 export const DEFAULT_FLUSH_DELAY_MS = 2;
@@ -57,7 +58,7 @@ export interface KindWatch {
 /** Creates a kind's watch; nothing runs until its first client. */
 export function createKindWatch(o: KindWatchOptions): KindWatch {
   const stats = createKindWatchStats();
-  const watchers = new Set<Watcher>();
+  const watchers = createIndexedList<Watcher>("listIndex");
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let flushQueued = false;
   /** When the last flush started (performance.now()); -Infinity before the first. */
@@ -73,7 +74,7 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
     if (closed) return;
     lastFlushAt = performance.now();
     const shared: SharedChunks = new Map();
-    for (const w of watchers) w.pump(shared);
+    watchers.forEach((w) => w.pump(shared));
     if (o.onDeliveryLatency) {
       // Once per event (not per watcher): the time from the backend's commit to this write.
       const ring = cache.ring;
@@ -101,10 +102,10 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
     {
       onPublish: scheduleFlush,
       onGap(fromRv, toRv) {
-        for (const w of watchers) w.onGap(fromRv, toRv);
+        watchers.forEach((w) => w.onGap(fromRv, toRv));
       },
       onReset() {
-        for (const w of watchers) w.fail(statusBody(410, "Expired", "the backend's resource versions changed; relist"));
+        watchers.forEach((w) => w.fail(statusBody(410, "Expired", "the backend's resource versions changed; relist")));
       },
     },
     stats,
@@ -153,7 +154,7 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
       return source.mode;
     },
     serve(params, filter, signal, timeoutMs) {
-      const w = createWatcher(ctx, params, filter, signal, timeoutMs);
+      const { watcher: w, response } = createWatcher(ctx, params, filter, signal, timeoutMs);
       watchers.add(w);
       stats.activeWatchers = watchers.size;
       if (idleTimer) {
@@ -162,13 +163,13 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
       }
       source.start();
       w.begin();
-      return w.response;
+      return response;
     },
     async close() {
       closed = true;
       if (idleTimer) clearTimeout(idleTimer);
       if (flushTimer) clearTimeout(flushTimer);
-      for (const w of [...watchers]) w.close();
+      for (const w of watchers.toArray()) w.close();
       catchUp?.close();
       timers.close();
       await source.stop();

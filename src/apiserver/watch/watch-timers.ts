@@ -7,19 +7,29 @@
  * when it is more than FAR_BUCKETS resolutions away, as kube-apiserver's 30–60 minute watch
  * timeouts are — at most 1/FAR_BUCKETS of its distance late: far deadlines share coarser buckets,
  * so thousands of watches with random timeouts fill a few dozen buckets, not one per second.
+ * A bucket's entries are indexed lists (indexed-list.ts): each costs an array slot, not a Set entry.
  */
+import { createIndexedList, type IndexedList } from "./indexed-list.ts";
 
 /** What a wheel entry is for. */
 export type TimerPurpose = "timeout" | "bookmark";
 
-/** A watcher as the wheel sees it: told when one of its deadlines is due. */
+/**
+ * A watcher as the wheel sees it: told when one of its deadlines is due. The wheel keeps the
+ * entry's place in its bucket on the watcher (indexed-list.ts): one entry per purpose at a time.
+ */
 export interface TimedWatcher {
   onTimer(purpose: TimerPurpose): void;
+  timeoutIndex?: number;
+  bookmarkIndex?: number;
 }
 
 export interface WatchTimers {
   readonly resolutionMs: number;
-  /** Schedules `purpose` for `w` at `atMs` (epoch ms); returns the bucket to pass to `cancel`. */
+  /**
+   * Schedules `purpose` for `w` at `atMs` (epoch ms); returns the bucket to pass to `cancel`. A
+   * watcher has one entry per purpose: cancel it, or let it fire, before scheduling it again.
+   */
   schedule(w: TimedWatcher, purpose: TimerPurpose, atMs: number): number;
   /** Removes an entry (bucket from `schedule`); unknown or already fired entries are ignored. */
   cancel(w: TimedWatcher, purpose: TimerPurpose, bucket: number): void;
@@ -48,7 +58,7 @@ function coarsen(bucket: number, distance: number): number {
 
 /** Creates an empty wheel; its interval runs only while entries wait. */
 export function createWatchTimers(resolutionMs: number, now: () => number = Date.now): WatchTimers {
-  const buckets = new Map<number, { timeout: Set<TimedWatcher>; bookmark: Set<TimedWatcher> }>();
+  const buckets = new Map<number, Record<TimerPurpose, IndexedList<TimedWatcher>>>();
   let size = 0;
   let interval: ReturnType<typeof setInterval> | undefined;
   let walked = Math.floor(now() / resolutionMs);
@@ -61,8 +71,11 @@ export function createWatchTimers(resolutionMs: number, now: () => number = Date
       if (!entries) continue;
       buckets.delete(walked);
       size -= entries.timeout.size + entries.bookmark.size;
-      for (const w of entries.bookmark) w.onTimer("bookmark");
-      for (const w of entries.timeout) w.onTimer("timeout");
+      // Drained first: a callback may schedule its watcher again (a periodic bookmark).
+      const bookmarks = entries.bookmark.drain();
+      const timeouts = entries.timeout.drain();
+      for (const w of bookmarks) w.onTimer("bookmark");
+      for (const w of timeouts) w.onTimer("timeout");
     }
     if (size === 0 && interval !== undefined) {
       clearInterval(interval);
@@ -88,12 +101,8 @@ export function createWatchTimers(resolutionMs: number, now: () => number = Date
       const exact = Math.max(walked + 1, Math.ceil(atMs / resolutionMs));
       const bucket = coarsen(exact, exact - walked);
       let entries = buckets.get(bucket);
-      if (!entries) buckets.set(bucket, (entries = { timeout: new Set(), bookmark: new Set() }));
-      const set = entries[purpose];
-      if (!set.has(w)) {
-        set.add(w);
-        size++;
-      }
+      if (!entries) buckets.set(bucket, (entries = { timeout: createIndexedList("timeoutIndex"), bookmark: createIndexedList("bookmarkIndex") }));
+      if (entries[purpose].add(w)) size++;
       return bucket;
     },
     cancel(w, purpose, bucket) {
@@ -103,6 +112,10 @@ export function createWatchTimers(resolutionMs: number, now: () => number = Date
     close() {
       if (interval !== undefined) clearInterval(interval);
       interval = undefined;
+      for (const entries of buckets.values()) {
+        entries.timeout.drain();
+        entries.bookmark.drain();
+      }
       buckets.clear();
       size = 0;
     },

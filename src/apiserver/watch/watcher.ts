@@ -59,7 +59,8 @@ export interface WatcherContext {
 }
 
 export interface Watcher {
-  readonly response: Response;
+  /** Its place in its kind's list of watchers (indexed-list.ts). */
+  listIndex: number;
   readonly closed: boolean;
   /** Positions the watcher (after the cache is ready) and starts writing. */
   begin(): void;
@@ -77,15 +78,19 @@ export type Phase = "waiting" | "catchup" | "initial" | "live";
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Creates one client's watch; `start` positions it once the cache is ready. */
+/**
+ * Creates one client's watch and the response that streams it (`begin` positions it once the cache
+ * is ready). The watcher does not keep its Response: only the runtime needs it.
+ */
 export function createWatcher(
   ctx: WatcherContext,
   params: WatchRequestParams,
   filter: WatchFilter,
   signal: AbortSignal,
   timeoutMs: number,
-): Watcher {
-  return new WatchClient(ctx, params, filter, signal, timeoutMs);
+): { watcher: Watcher; response: Response } {
+  const watcher = new WatchClient(ctx, params, filter, signal, timeoutMs);
+  return { watcher, response: watcher.respond(params.format) };
 }
 
 /**
@@ -93,7 +98,6 @@ export function createWatcher(
  * outside src/apiserver/watch/ sees more than the Watcher interface.
  */
 export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventListenerObject {
-  readonly response: Response;
   /** The body is a direct stream written into the socket by the server (watch-body.ts), else a queued one. */
   private readonly direct: boolean;
   /** The body's controller: a direct one's arrives with its (only) pull, a queued one's at once. */
@@ -102,6 +106,10 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   private room = false;
   phase: Phase = "waiting";
   closed = false;
+  /** Its places in its kind's list of watchers and in timer-wheel buckets (indexed-list.ts). */
+  listIndex = -1;
+  timeoutIndex = -1;
+  bookmarkIndex = -1;
   readonly variant: WireVariant;
   /** State entries still to send (initial phase) and the next one's index. */
   initial: readonly StateEntry[] | undefined;
@@ -161,14 +169,6 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     this.variant = wireVariant(params.format, params.includeObject);
     this.columnsPending = params.format === "table";
     this.direct = params.directBody === true;
-    const stream = new ReadableStream<Uint8Array>(this as unknown as ConstructorParameters<typeof ReadableStream<Uint8Array>>[0], { highWaterMark: 1 });
-    this.response = new Response(stream, {
-      status: 200,
-      headers: {
-        "content-type": params.format === "table" ? TABLE_CONTENT_TYPE : JSON_CONTENT_TYPE,
-        "cache-control": "no-cache, private",
-      },
-    });
     if (signal.aborted || timeoutMs <= 0) {
       // Gone already, or a negative timeoutSeconds: the watch ends at once (as kube-apiserver's).
       queueMicrotask(() => this.close());
@@ -183,6 +183,19 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     if (this.direct) return;
     signal.addEventListener("abort", this, { once: true });
     this.signal = signal;
+  }
+
+  /** The watch's response, made once (createWatcher): its body's source is the watcher itself. */
+  respond(format: WatchRequestParams["format"]): Response {
+    // A direct stream or a queued one, as `type` says (watch-body.ts).
+    const stream = new ReadableStream<Uint8Array>(this as unknown as ConstructorParameters<typeof ReadableStream<Uint8Array>>[0], { highWaterMark: 1 });
+    return new Response(stream, {
+      status: 200,
+      headers: {
+        "content-type": format === "table" ? TABLE_CONTENT_TYPE : JSON_CONTENT_TYPE,
+        "cache-control": "no-cache, private",
+      },
+    });
   }
 
   /** The request's parameters; only until the watcher is live (see `request`). */
