@@ -33,6 +33,7 @@ import type { TimedWatcher, TimerPurpose, WatchTimers } from "./watch-timers.ts"
 import type { Releasable, WatchRequestParams } from "./watch-types.ts";
 import { positionWatcher } from "./watcher-start.ts";
 import { MAX_EVENTS_PER_CHUNK } from "./watcher-bounds.ts";
+import { StartState } from "./start-state.ts";
 import { expiredStatus } from "./expired-status.ts";
 import type { BodyController, DirectController } from "./watch-body.ts";
 
@@ -111,11 +112,6 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   timeoutIndex = -1;
   bookmarkIndex = -1;
   readonly variant: WireVariant;
-  /** State entries still to send (initial phase) and the next one's index. */
-  initial: readonly StateEntry[] | undefined;
-  initialIdx = 0;
-  /** resourceVersion of the initial-events-end bookmark (watch-list), if one is due. */
-  initialEndRv: number | undefined;
   /** Next ring sequence to read (live). */
   nextSeq = 0;
   /** Events at or below this were sent as initial state (or before a catch-up handed over). */
@@ -125,20 +121,12 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   /** Table watches send the column definitions with their first event. */
   columnsPending: boolean;
   bookmarkDue = false;
-  /** The position a catch-up started from (for its 410 message). */
-  catchUpFrom = 0;
-  /** A catch-up left its backend stream while the client had no room; it rejoins once it has. */
-  awaitingRoom = false;
-  /** The cache's sequence when the client last failed to take a catch-up event, or -1. */
-  stallSeq = -1;
   /**
    * Catch-up events encoded while the client had no room (bounded: MAX_CATCH_UP_BUFFER_BYTES); once
    * closed before the body started, the ERROR to write when it starts.
    */
   pending: Uint8Array[] | undefined;
   pendingBytes = 0;
-  /** Only while waiting for the cache to reach a requested resourceVersion. */
-  freshenAbort: AbortController | undefined;
   /** Told once when the watch ends, whatever ends it (the admission's slot: params.onEnd). */
   private onEnd: Releasable | undefined;
   /**
@@ -151,11 +139,12 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   private timeoutBucket = -1;
   private bookmarkBucket = -1;
   /**
-   * The request's parameters while the watcher is positioned (watcher-start.ts) or caught up
-   * (catch-up.ts reads its selectors); released once it is live, so an idle watcher keeps none of
-   * them (nor the parsed selector they carry: `filter` has what it needs).
+   * Everything only a watcher that is not live yet needs (start-state.ts), the request's parameters
+   * among it; released once it is live, so an idle watcher keeps none of it (nor the parsed selector
+   * the parameters carry: `filter` has what it needs). The phase files read and write its fields
+   * through the accessors below; once it is released, reads give the defaults and writes are moot.
    */
-  private request: WatchRequestParams | undefined;
+  private starting: StartState | undefined;
 
   constructor(
     readonly ctx: WatcherContext,
@@ -164,7 +153,7 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     signal: AbortSignal,
     timeoutMs: number,
   ) {
-    this.request = params;
+    this.starting = new StartState(params);
     this.onEnd = params.onEnd;
     this.variant = wireVariant(params.format, params.includeObject);
     this.columnsPending = params.format === "table";
@@ -198,16 +187,60 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     });
   }
 
-  /** The request's parameters; only until the watcher is live (see `request`). */
+  /** The request's parameters; only until the watcher is live (see `starting`). */
   get params(): WatchRequestParams {
-    if (this.request === undefined) throw new Error("a live watcher no longer has its request's parameters");
-    return this.request;
+    if (this.starting === undefined) throw new Error("a live watcher no longer has its request's parameters");
+    return this.starting.request;
   }
 
-  /** From now on the watcher follows the ring: it needs nothing more of its request. */
+  /** From now on the watcher follows the ring: it needs nothing more of its request or its start. */
   enterLive(): void {
     this.phase = "live";
-    this.request = undefined;
+    this.starting = undefined;
+  }
+
+  // The start state's fields (start-state.ts), as the phase files see them.
+  get initial(): readonly StateEntry[] | undefined {
+    return this.starting?.initial;
+  }
+  set initial(v: readonly StateEntry[] | undefined) {
+    if (this.starting) this.starting.initial = v;
+  }
+  get initialIdx(): number {
+    return this.starting?.initialIdx ?? 0;
+  }
+  set initialIdx(v: number) {
+    if (this.starting) this.starting.initialIdx = v;
+  }
+  get initialEndRv(): number | undefined {
+    return this.starting?.initialEndRv;
+  }
+  set initialEndRv(v: number | undefined) {
+    if (this.starting) this.starting.initialEndRv = v;
+  }
+  get catchUpFrom(): number {
+    return this.starting?.catchUpFrom ?? 0;
+  }
+  set catchUpFrom(v: number) {
+    if (this.starting) this.starting.catchUpFrom = v;
+  }
+  get awaitingRoom(): boolean {
+    return this.starting?.awaitingRoom ?? false;
+  }
+  set awaitingRoom(v: boolean) {
+    if (this.starting) this.starting.awaitingRoom = v;
+  }
+  get stallSeq(): number {
+    return this.starting?.stallSeq ?? -1;
+  }
+  set stallSeq(v: number) {
+    if (this.starting) this.starting.stallSeq = v;
+  }
+  get freshenAbort(): AbortController | undefined {
+    return this.starting?.freshenAbort;
+  }
+  set freshenAbort(v: AbortController | undefined) {
+    if (this.starting) this.starting.freshenAbort = v;
   }
 
   /** The runtime reads the body: its cancel now tells when the client goes away (see `signal`). */
@@ -404,7 +437,7 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     this.dropSignal();
     this.ctx.catchUp?.leave(this);
     this.freshenAbort?.abort();
-    this.initial = undefined;
+    this.starting = undefined;
     this.pending = undefined;
     this.pendingBytes = 0;
     if (this.controller) this.endBody(last);
