@@ -7,7 +7,10 @@
  *    (bench/idle-watchers/stream-server-process.ts) — what the runtime itself costs per connection.
  * Each server is sampled after a full GC (bench/idle-watchers/mem-probe.ts, preloaded) with a few
  * watchers, then with each level of `--watchers` (default 2000,5000); figures are KiB per watcher
- * over the base. Prints progress on stderr and one JSON line on stdout.
+ * over the base. Prints progress on stderr and one JSON line on stdout. (The system benchmark's
+ * "idle memory" line, bench/system/scenarios/fan-out.ts, samples the API server's RSS without a
+ * forced GC, two seconds after the last watcher connected; that sample has settled: later ones
+ * differ by hundredths of a KiB per watcher.) MEM_PROBE_SNAPSHOT=DIR also writes heap snapshots.
  *
  *   bun bench/idle-watchers.bench.ts [--watchers 2000,5000] [--before DIR] [--parallel 500]
  *     [--variants apiserver-before,apiserver,queued,direct,raw]

@@ -3,13 +3,15 @@
  * nothing), in one of the ways a watch response can be built — to show what each costs per idle
  * connection next to the API server (bench/idle-watchers.bench.ts):
  *  - `queued`: a default ReadableStream (highWaterMark 1) whose start enqueues the primer, as
- *    src/apiserver/watch/watcher.ts builds one;
+ *    src/apiserver/watch/watcher.ts builds one for readers (the HTTPS adapter, Deno);
  *  - `direct`: Bun's `type: "direct"` stream, whose pull writes the primer, flushes and stays
- *    pending until the stream ends;
+ *    pending until the stream ends (what a watcher's body is over Bun.serve);
  *  - `raw`: no stream at all (`Bun.listen`, the primer written on the socket): the runtime's floor.
  * Suffixes add per-request work to `queued`/`direct`: `+signal` keeps the request's AbortSignal
- * with a listener (what a watcher did), `+touch` only reads `req.signal`, `+ip`/`+timeout` call
- * `server.requestIP` / `server.timeout(req, 0)` (what src/runtime/serve-fetch.ts does).
+ * with a listener (what a watcher did), `+dropped` adds that listener and removes it when the body
+ * starts (what a watcher then did: it still costs the connection), `+touch` only reads
+ * `req.signal`, `+ip`/`+timeout` call `server.requestIP` / `server.timeout(req, 0)` (what
+ * src/runtime/serve-fetch.ts does).
  * Argv: port, variant. Prints "ready" once listening.
  */
 const port = Number(process.argv[2]);
@@ -53,12 +55,21 @@ if (variant === "raw") {
         signal.addEventListener("abort", holder, { once: true });
         held.add(holder);
       }
+      let dropped: { signal: AbortSignal; handleEvent(): void } | undefined;
+      if (variant.includes("+dropped")) {
+        dropped = { signal: req.signal, handleEvent: () => undefined };
+        dropped.signal.addEventListener("abort", dropped, { once: true });
+      }
       if (variant.startsWith("direct")) {
         const body = new ReadableStream({
           type: "direct",
           pull(c: { write(b: Uint8Array): number; flush(): number | Promise<number> }) {
             c.write(PRIMER);
             c.flush();
+            if (dropped) {
+              dropped.signal.removeEventListener("abort", dropped);
+              dropped = undefined;
+            }
             return never;
           },
         } as unknown as ConstructorParameters<typeof ReadableStream<Uint8Array>>[0]);
