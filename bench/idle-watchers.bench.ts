@@ -9,8 +9,9 @@
  * watchers, then with each level of `--watchers` (default 2000,5000); figures are KiB per watcher
  * over the base. Prints progress on stderr and one JSON line on stdout. (The system benchmark's
  * "idle memory" line, bench/system/scenarios/fan-out.ts, samples the API server's RSS without a
- * forced GC, two seconds after the last watcher connected; that sample has settled: later ones
- * differ by hundredths of a KiB per watcher.) MEM_PROBE_SNAPSHOT=DIR also writes heap snapshots.
+ * forced GC, two seconds after the last watcher connected; samples up to 20 s later were lower
+ * by at most 0.2 KiB per watcher, and by a few hundredths once watchers kept less of their own.)
+ * MEM_PROBE_SNAPSHOT=DIR also writes heap snapshots.
  *
  *   bun bench/idle-watchers.bench.ts [--watchers 2000,5000] [--before DIR] [--parallel 500]
  *     [--variants apiserver-before,apiserver,queued,direct,raw]
