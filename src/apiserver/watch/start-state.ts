@@ -1,6 +1,7 @@
 /**
  * What only a watcher that is not live yet needs: its request's parameters, the initial state still
- * to send, its catch-up bookkeeping and the wait for a requested resourceVersion. The watcher holds
+ * to send, its catch-up bookkeeping and the wait for a requested resourceVersion (catch-up events
+ * it still buffers when it goes live stay with the watcher, in `pending`). The watcher holds
  * it in one object that it drops when it goes live (watcher.ts `enterLive`), so an idle live
  * watcher's own object carries none of these fields (bench/idle-watchers.bench.ts counts its bytes).
  */
@@ -19,6 +20,8 @@ export class StartState {
   awaitingRoom = false;
   /** The cache's sequence when the client last failed to take a catch-up event, or -1. */
   stallSeq = -1;
+  /** Bytes of the catch-up events the watcher has buffered (`pending`; MAX_CATCH_UP_BUFFER_BYTES). */
+  pendingBytes = 0;
   /** Only while waiting for the cache to reach a requested resourceVersion. */
   freshenAbort: AbortController | undefined = undefined;
 

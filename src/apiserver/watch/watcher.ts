@@ -79,6 +79,13 @@ export type Phase = "waiting" | "catchup" | "initial" | "live";
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+// WatchClient's flags: one number field instead of five boolean ones (each field is 8 bytes of every idle watcher).
+const DIRECT = 1;
+const ROOM = 2;
+const CLOSED = 4;
+const COLUMNS_PENDING = 8;
+const BOOKMARK_DUE = 16;
+
 /**
  * Creates one client's watch and the response that streams it (`begin` positions it once the cache
  * is ready). The watcher does not keep its Response: only the runtime needs it.
@@ -99,14 +106,11 @@ export function createWatcher(
  * outside src/apiserver/watch/ sees more than the Watcher interface.
  */
 export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventListenerObject {
-  /** The body is a direct stream written into the socket by the server (watch-body.ts), else a queued one. */
-  private readonly direct: boolean;
+  /** The yes/no state below (`direct`, `room`, `closed`, `columnsPending`, `bookmarkDue`) in one number. */
+  private flags = 0;
   /** The body's controller: a direct one's arrives with its (only) pull, a queued one's at once. */
   private controller: BodyController | undefined;
-  /** A direct body's socket can take more (it is not full, or it drained since). */
-  private room = false;
   phase: Phase = "waiting";
-  closed = false;
   /** Its places in its kind's list of watchers and in timer-wheel buckets (indexed-list.ts). */
   listIndex = -1;
   timeoutIndex = -1;
@@ -118,15 +122,11 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   watermark = 0;
   /** Newest resourceVersion this watcher has passed (sent or filtered out). */
   position = 0;
-  /** Table watches send the column definitions with their first event. */
-  columnsPending: boolean;
-  bookmarkDue = false;
   /**
    * Catch-up events encoded while the client had no room (bounded: MAX_CATCH_UP_BUFFER_BYTES); once
    * closed before the body started, the ERROR to write when it starts.
    */
   pending: Uint8Array[] | undefined;
-  pendingBytes = 0;
   /** Told once when the watch ends, whatever ends it (the admission's slot: params.onEnd). */
   private onEnd: Releasable | undefined;
   /**
@@ -156,8 +156,8 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
     this.starting = new StartState(params);
     this.onEnd = params.onEnd;
     this.variant = wireVariant(params.format, params.includeObject);
-    this.columnsPending = params.format === "table";
-    this.direct = params.directBody === true;
+    if (params.format === "table") this.flags |= COLUMNS_PENDING;
+    if (params.directBody === true) this.flags |= DIRECT;
     if (signal.aborted || timeoutMs <= 0) {
       // Gone already, or a negative timeoutSeconds: the watch ends at once (as kube-apiserver's).
       queueMicrotask(() => this.close());
@@ -185,6 +185,38 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
         "cache-control": "no-cache, private",
       },
     });
+  }
+
+  /** The body is a direct stream written into the socket by the server (watch-body.ts), else a queued one. */
+  private get direct(): boolean {
+    return (this.flags & DIRECT) !== 0;
+  }
+  /** A direct body's socket can take more (it is not full, or it drained since). */
+  private get room(): boolean {
+    return (this.flags & ROOM) !== 0;
+  }
+  private set room(v: boolean) {
+    this.flags = v ? this.flags | ROOM : this.flags & ~ROOM;
+  }
+  get closed(): boolean {
+    return (this.flags & CLOSED) !== 0;
+  }
+  private set closed(v: boolean) {
+    this.flags = v ? this.flags | CLOSED : this.flags & ~CLOSED;
+  }
+  /** Table watches send the column definitions with their first event. */
+  get columnsPending(): boolean {
+    return (this.flags & COLUMNS_PENDING) !== 0;
+  }
+  set columnsPending(v: boolean) {
+    this.flags = v ? this.flags | COLUMNS_PENDING : this.flags & ~COLUMNS_PENDING;
+  }
+  /** A progress bookmark is due (written once the watcher has caught up with the ring). */
+  get bookmarkDue(): boolean {
+    return (this.flags & BOOKMARK_DUE) !== 0;
+  }
+  set bookmarkDue(v: boolean) {
+    this.flags = v ? this.flags | BOOKMARK_DUE : this.flags & ~BOOKMARK_DUE;
   }
 
   /** The request's parameters; only until the watcher is live (see `starting`). */
@@ -241,6 +273,13 @@ export class WatchClient implements Watcher, TimedWatcher, CatchUpMember, EventL
   }
   set freshenAbort(v: AbortController | undefined) {
     if (this.starting) this.starting.freshenAbort = v;
+  }
+  /** The bytes in `pending` during a catch-up (its bound); nothing is buffered against it once live. */
+  get pendingBytes(): number {
+    return this.starting?.pendingBytes ?? 0;
+  }
+  set pendingBytes(v: number) {
+    if (this.starting) this.starting.pendingBytes = v;
   }
 
   /** The runtime reads the body: its cancel now tells when the client goes away (see `signal`). */
