@@ -74,7 +74,7 @@ function renderScaling(r: Results): string[] {
   const sc = r.scaling;
   const pr = r.profile;
   const out = [
-    `Worker scaling and coalescing — api.workers (threads on one port, SO_REUSEPORT) and watch.flush_delay (default 2ms), ${int(sc.watchers)} namespace-scoped watchers, ` +
+    `Worker scaling and coalescing — api.workers (threads on one port, SO_REUSEPORT) and the flush window (watch.flush_delay, default 2ms; watch.flush_busy_factor, default 2), ${int(sc.watchers)} namespace-scoped watchers, ` +
       `${pr.scalingRounds} steady round(s) of ${pr.steadyRate} events/s and one burst per variant; pinned = API server on its CPUs (taskset), ` +
       `watch clients, backend and writer on the others.`,
   ];
@@ -289,6 +289,7 @@ export function renderJson(r: Results): string {
       variants: r.scaling.variants.map((v) => ({
         workers: v.workers,
         flush_delay: v.flushDelay ?? "2ms",
+        flush_busy_factor: v.busyFactor ?? "2",
         pinned_to: v.serverCpus ?? null,
         p50_ms: round(v.p50),
         p99_ms: round(v.p99),

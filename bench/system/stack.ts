@@ -38,7 +38,8 @@ export async function startBackendProc(storage: string, access?: BenchBackendAcc
 /**
  * Starts an API server in `mode` whose BACKEND_ENDPOINT is a fresh counting proxy to the backend;
  * `workers` > 1 runs it in worker mode (NETGUARD_API_WORKERS: that many threads on one port);
- * `flushDelay` sets WATCH_FLUSH_DELAY (the coalescing window of flushes to watchers); `root` runs
+ * `flushDelay` sets WATCH_FLUSH_DELAY (the shortest coalescing window of flushes to watchers),
+ * `busyFactor` WATCH_FLUSH_BUSY_FACTOR (the window in flush durations); `root` runs
  * another checkout's src/main.ts (before/after runs).
  */
 export async function startApiServerProc(
@@ -46,7 +47,7 @@ export async function startApiServerProc(
   backendPort: number,
   pollingInterval = "5s",
   access?: BenchBackendAccess,
-  o: { workers?: number; flushDelay?: string; root?: string } = {},
+  o: { workers?: number; flushDelay?: string; busyFactor?: string; root?: string } = {},
 ): Promise<ApiServerProc> {
   const workers = o.workers ?? 1;
   const proxy = await startCountingProxy(backendPort);
@@ -54,7 +55,7 @@ export async function startApiServerProc(
   let child: Child;
   try {
     child = await launch({
-      name: `API server (${mode}${workers > 1 ? `, ${workers} workers` : ""}${o.flushDelay !== undefined ? `, flush ${o.flushDelay}` : ""})`,
+      name: `API server (${mode}${workers > 1 ? `, ${workers} workers` : ""}${o.flushDelay !== undefined ? `, flush ${o.flushDelay}` : ""}${o.busyFactor !== undefined ? `, busy factor ${o.busyFactor}` : ""})`,
       args: [o.root ? join(o.root, "src", "main.ts") : "src/main.ts", "apiserver"],
       env: {
         NETGUARD_API_ADDR: `127.0.0.1:${port}`,
@@ -64,6 +65,7 @@ export async function startApiServerProc(
         WATCH_POLLING_INTERVAL: pollingInterval,
         NETGUARD_API_WORKERS: String(workers),
         ...(o.flushDelay !== undefined ? { WATCH_FLUSH_DELAY: o.flushDelay } : {}),
+        ...(o.busyFactor !== undefined ? { WATCH_FLUSH_BUSY_FACTOR: o.busyFactor } : {}),
         ...access?.apiServerEnv,
       },
       ready: /API server listening on/,

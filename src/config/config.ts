@@ -30,6 +30,8 @@ export interface Config {
     cacheCapacity: number;
     /** Coalescing window of flushes to watchers (watch.flush_delay; see WatchHubOptions.flushDelayMs). */
     flushDelayMs: number;
+    /** The window is at least this many flush durations (watch.flush_busy_factor; see WatchHubOptions.flushBusyFactor). */
+    flushBusyFactor: number;
   };
   shutdownGraceMs: number;
   /** How the API server calls the backend: deadlines and keepalive (issue 9, hangs). */
@@ -191,6 +193,7 @@ const SETTINGS = {
   reconnectDelay: { key: "watch.stream_reconnect_delay", env: "WATCH_STREAM_RECONNECT_DELAY", def: "1s" },
   cacheCapacity: { key: "watch.cache_capacity", env: "WATCH_CACHE_CAPACITY", def: "4096" },
   flushDelay: { key: "watch.flush_delay", env: "WATCH_FLUSH_DELAY", def: "2ms" },
+  flushBusyFactor: { key: "watch.flush_busy_factor", env: "WATCH_FLUSH_BUSY_FACTOR", def: "2" },
   shutdownGrace: { key: "shutdown_grace", env: "NETGUARD_SHUTDOWN_GRACE", def: "2s" },
   apiMaxBody: { key: "api.max_request_body_bytes", env: "NETGUARD_API_MAX_REQUEST_BODY_BYTES", def: "3145728" },
   apiMaxUrl: { key: "api.max_url_bytes", env: "NETGUARD_API_MAX_URL_BYTES", def: "16384" },
@@ -279,6 +282,16 @@ function parseFlushDelay(s: Setting, v: string): number {
   const ms = parseDur(s, v, false);
   if (ms > MAX_FLUSH_DELAY_MS) throw new ConfigError(`config: ${where(s)}: "${v}" must be at most ${MAX_FLUSH_DELAY_MS}ms (every watch event waits this long)`);
   return ms;
+}
+
+/** Largest `watch.flush_busy_factor`: beyond it a server would mostly wait between flushes. */
+export const MAX_FLUSH_BUSY_FACTOR = 100;
+
+function parseBusyFactor(s: Setting, v: string): number {
+  const t = v.trim();
+  const n = /^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
+  if (!(n >= 0 && n <= MAX_FLUSH_BUSY_FACTOR)) throw new ConfigError(`config: ${where(s)}: "${v}" must be a number from 0 to ${MAX_FLUSH_BUSY_FACTOR}`);
+  return n;
 }
 
 function parseBool(s: Setting, v: string): boolean {
@@ -424,6 +437,7 @@ export function loadConfig(yamlText: string | undefined, env: Record<string, str
       streamReconnectDelayMs: parseDur(S.reconnectDelay, get(S.reconnectDelay), true),
       cacheCapacity: parseInt_(S.cacheCapacity, get(S.cacheCapacity), 1),
       flushDelayMs: parseFlushDelay(S.flushDelay, get(S.flushDelay)),
+      flushBusyFactor: parseBusyFactor(S.flushBusyFactor, get(S.flushBusyFactor)),
     },
     shutdownGraceMs: parseDur(S.shutdownGrace, get(S.shutdownGrace), false),
     backendCalls: {

@@ -80,6 +80,7 @@ export async function runApiServer(cfg: Config, backendEndpoint: string, dev?: D
     streamReconnectDelayMs: cfg.watch.streamReconnectDelayMs,
     cacheCapacity: cfg.watch.cacheCapacity,
     flushDelayMs: cfg.watch.flushDelayMs,
+    flushBusyFactor: cfg.watch.flushBusyFactor,
     bookmarkIntervalMs: cfg.eventStore.bookmarkIntervalMs,
     onDeliveryLatency: metrics.onDeliveryLatency,
   });

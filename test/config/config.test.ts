@@ -65,6 +65,13 @@ describe("configuration", () => {
     for (const bad of ["soon", "2s", "-1ms"]) expect(() => loadConfig(undefined, { WATCH_FLUSH_DELAY: bad })).toThrow("watch.flush_delay (env WATCH_FLUSH_DELAY)");
   });
 
+  test("watch flush busy factor: 2 by default, watch.flush_busy_factor or WATCH_FLUSH_BUSY_FACTOR from 0 to 100", () => {
+    expect(loadConfig(undefined, {}).watch.flushBusyFactor).toBe(2);
+    expect(loadConfig("watch:\n  flush_busy_factor: 0\n", {}).watch.flushBusyFactor).toBe(0);
+    expect(loadConfig(undefined, { WATCH_FLUSH_BUSY_FACTOR: "2.5" }).watch.flushBusyFactor).toBe(2.5);
+    for (const bad of ["lots", "-1", "101", "1e3"]) expect(() => loadConfig(undefined, { WATCH_FLUSH_BUSY_FACTOR: bad })).toThrow("watch.flush_busy_factor (env WATCH_FLUSH_BUSY_FACTOR)");
+  });
+
   test("parses Go-style durations", () => {
     expect(parseDuration("1m30s")).toBe(90_000);
     expect(parseDuration("500ms")).toBe(500);

@@ -22,8 +22,10 @@ import { apiCpuMsPer1000, burstRound, steadyRound, type BurstRound, type RoundCo
 
 export interface ScalingVariant {
   workers: number;
-  /** WATCH_FLUSH_DELAY when not the default (the coalescing window). */
+  /** WATCH_FLUSH_DELAY when not the default (the shortest coalescing window). */
   flushDelay?: string;
+  /** WATCH_FLUSH_BUSY_FACTOR when not the default (the window in flush durations). */
+  busyFactor?: string;
   /** CPUs of the API server when pinned (taskset -c list); undefined = not pinned. */
   serverCpus?: string;
   steady: SteadyRound[];
@@ -50,21 +52,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface Planned {
   workers: number;
   flushDelay?: string;
+  busyFactor?: string;
   serverCpus?: string;
   clientCpus?: string;
 }
 
 /**
- * Coalescing windows measured beside the default 2ms (one worker, unpinned). A window opens at a
- * flush, so at 100 events/s only windows longer than 10 ms put several events into one write.
+ * Flush windows measured beside the default (watch.flush_delay 2ms, watch.flush_busy_factor 2), one
+ * worker, unpinned: a fixed window (busy factor 0) at 2ms and 10ms, and no shortest window at all.
+ * A window opens at a flush, so at 100 events/s a fixed window under 10 ms coalesces nothing; the
+ * busy factor widens it while flushes take long (thousands of watchers).
  */
-const FLUSH_DELAYS = ["0ms", "10ms", "25ms"];
+const FLUSH_VARIANTS: { flushDelay?: string; busyFactor?: string }[] = [{ busyFactor: "0" }, { flushDelay: "10ms", busyFactor: "0" }, { flushDelay: "0ms" }];
 
 /** The variants this machine can run (see the file comment). */
 function plan(): Planned[] {
   const n = cpus().length;
   const unpinned: Planned[] = [...new Set([1, 2, ...(n > 2 ? [n] : [])])].map((workers) => ({ workers }));
-  unpinned.push(...FLUSH_DELAYS.map((flushDelay) => ({ workers: 1, flushDelay })));
+  unpinned.push(...FLUSH_VARIANTS.map((f) => ({ workers: 1, ...f })));
   if (!canPin()) return unpinned;
   const half = Math.max(1, Math.floor(n / 2));
   const serverCpus = half === 1 ? "0" : `0-${half - 1}`;
@@ -74,8 +79,14 @@ function plan(): Planned[] {
 }
 
 /** How a variant is named in the log and the table. */
-export function variantName(v: { workers: number; flushDelay?: string; serverCpus?: string }): string {
-  return `${v.workers} worker${v.workers > 1 ? "s" : ""}${v.flushDelay !== undefined ? `, watch.flush_delay ${v.flushDelay}` : ""}${v.serverCpus ? `, pinned to CPU ${v.serverCpus}` : ""}`;
+export function variantName(v: { workers: number; flushDelay?: string; busyFactor?: string; serverCpus?: string }): string {
+  const flush = `${v.flushDelay !== undefined ? `, flush_delay ${v.flushDelay}` : ""}${v.busyFactor !== undefined ? `, busy factor ${v.busyFactor}` : ""}`;
+  return `${v.workers} worker${v.workers > 1 ? "s" : ""}${flush}${v.serverCpus ? `, pinned to CPU ${v.serverCpus}` : ""}`;
+}
+
+/** Whether a variant runs the default flush settings. */
+export function defaultFlush(v: { flushDelay?: string; busyFactor?: string }): boolean {
+  return v.flushDelay === undefined && v.busyFactor === undefined;
 }
 
 export async function runWorkerScaling(p: Profile, backend: BackendProc, writer: BackendWriter, pool: WatchPool, log: (s: string) => void): Promise<ScalingResult> {
@@ -88,7 +99,7 @@ export async function runWorkerScaling(p: Profile, backend: BackendProc, writer:
   try {
     for (const v of variantsPlanned) {
       if (pins) for (const pid of others) pinProcess(pid, v.clientCpus ?? allCpus());
-      const api = await startApiServerProc("streaming", backend.port, undefined, backend.access, { workers: v.workers, flushDelay: v.flushDelay });
+      const api = await startApiServerProc("streaming", backend.port, undefined, backend.access, { workers: v.workers, flushDelay: v.flushDelay, busyFactor: v.busyFactor });
       try {
         if (v.serverCpus) pinProcess(api.child.pid, v.serverCpus);
         const name = variantName(v);
@@ -104,6 +115,7 @@ export async function runWorkerScaling(p: Profile, backend: BackendProc, writer:
         variants.push({
           workers: v.workers,
           flushDelay: v.flushDelay,
+          busyFactor: v.busyFactor,
           serverCpus: v.serverCpus,
           steady,
           burst,

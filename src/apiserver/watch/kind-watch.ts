@@ -3,11 +3,10 @@
  * connected watchers, the flush that writes new events to them, the catch-up streams of lagging
  * watchers (catch-up.ts) and the timer wheel of their timeouts and bookmarks (watch-timers.ts).
  *
- * Publishing an event only schedules a flush (one timer, however many events and watchers); the
- * flush walks the watchers once and each writes one coalesced chunk. The coalescing window opens
- * at a flush, not at a publish: a change that arrives after a quiet spell is written on the next
- * turn of the event loop (no added delay), while changes arriving within `flushDelayMs` of the
- * previous flush wait for its end and go out together (bursts still become one write per watcher). The source starts with the
+ * Publishing an event only asks for a flush (flush-scheduler.ts: at most one pending, however many
+ * events and watchers); the flush walks the watchers once and each writes one coalesced chunk. A
+ * change after a quiet spell goes out on the next event-loop turn; changes within the window the
+ * previous flush opened go out together at its end. The source starts with the
  * first watcher and stops `idleStopMs` after the last one left; the cache and its ring are kept,
  * so a restart re-syncs with one snapshot and clients resuming from before the stop still work.
  */
@@ -22,14 +21,21 @@ import type { WatchFilter } from "./event-filter.ts";
 import { createSourceManager, effectiveMode, type SourceMode, type SourceSettings } from "./source-manager.ts";
 import { requestProgress } from "./progress-request.ts";
 import { createWatchCache, type WatchCache } from "./watch-cache.ts";
+import { createFlushScheduler } from "./flush-scheduler.ts";
 import { createKindWatchStats, type KindWatchStats } from "./watch-stats.ts";
 import { createWatchTimers, timerResolutionMs } from "./watch-timers.ts";
 import type { WatchRequestParams } from "./watch-types.ts";
 import { createWatcher, type SharedChunks, type Watcher, type WatcherContext } from "./watcher.ts";
 import { createIndexedList } from "./indexed-list.ts";
 
-/** Default delay between a publish and the flush to watchers (watch.flush_delay): batches bursts into one write per watcher. */
+/** Default shortest flush window (watch.flush_delay): batches bursts into one write per watcher. */
 export const DEFAULT_FLUSH_DELAY_MS = 2;
+
+/** Default busy factor (watch.flush_busy_factor): the window is at least this many flush durations. */
+export const DEFAULT_FLUSH_BUSY_FACTOR = 2;
+
+/** No flush window is longer than this (or than watch.flush_delay), however long a flush took. */
+export const MAX_FLUSH_WINDOW_MS = 1000;
 
 export interface KindWatchOptions extends SourceSettings {
   kind: KindDescriptor;
@@ -41,8 +47,10 @@ export interface KindWatchOptions extends SourceSettings {
   resourceVersionWaitMs: number;
   /** Observes, per event written to watchers, seconds since the backend committed it. */
   onDeliveryLatency?: (seconds: number) => void;
-  /** Coalescing window from a publish to the flush (default DEFAULT_FLUSH_DELAY_MS). */
+  /** Shortest flush window (default DEFAULT_FLUSH_DELAY_MS); see flush-scheduler.ts. */
   flushDelayMs?: number;
+  /** The window is at least this many times the last flush's duration (default DEFAULT_FLUSH_BUSY_FACTOR). */
+  flushBusyFactor?: number;
 }
 
 export interface KindWatch {
@@ -59,20 +67,11 @@ export interface KindWatch {
 export function createKindWatch(o: KindWatchOptions): KindWatch {
   const stats = createKindWatchStats();
   const watchers = createIndexedList<Watcher>("listIndex");
-  let flushTimer: ReturnType<typeof setTimeout> | undefined;
-  let flushQueued = false;
-  /** When the last flush started (performance.now()); -Infinity before the first. */
-  let lastFlushAt = -Infinity;
-  const flushDelayMs = o.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
   let latencySeq = 0;
   const flush = () => {
-    flushTimer = undefined;
-    flushQueued = false;
-    if (closed) return;
-    lastFlushAt = performance.now();
     const shared: SharedChunks = new Map();
     watchers.forEach((w) => w.pump(shared));
     if (o.onDeliveryLatency) {
@@ -86,14 +85,21 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
       latencySeq = ring.nextSeq;
     }
   };
+  const flushDelayMs = o.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS;
+  const flushes = createFlushScheduler({
+    delayMs: flushDelayMs,
+    busyFactor: o.flushBusyFactor ?? DEFAULT_FLUSH_BUSY_FACTOR,
+    maxMs: Math.max(MAX_FLUSH_WINDOW_MS, flushDelayMs),
+    run: flush,
+    now: () => performance.now(),
+    after(fn, ms) {
+      const t = setTimeout(fn, ms);
+      return () => clearTimeout(t);
+    },
+    nextTurn: onNextTurn,
+  });
   const scheduleFlush = () => {
-    if (flushQueued || watchers.size === 0) return;
-    flushQueued = true;
-    const wait = lastFlushAt + flushDelayMs - performance.now();
-    // After a quiet spell: the next turn (setImmediate runs after the I/O callback that published,
-    // so the rest of a backend message's changes still join this flush). Within the window: its end.
-    if (wait > 0) flushTimer = setTimeout(flush, wait);
-    else onNextTurn(flush);
+    if (watchers.size > 0) flushes.request();
   };
 
   const cache = createWatchCache(
@@ -168,7 +174,7 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
     async close() {
       closed = true;
       if (idleTimer) clearTimeout(idleTimer);
-      if (flushTimer) clearTimeout(flushTimer);
+      flushes.close();
       for (const w of watchers.toArray()) w.close();
       catchUp?.close();
       timers.close();

@@ -48,6 +48,12 @@ export interface WatchHubOptions {
    * to that much added latency.
    */
   flushDelayMs?: number;
+  /**
+   * The window is also at least this many times the last flush's duration (default 2; config
+   * watch.flush_busy_factor; 0 = off): with thousands of watchers a flush takes milliseconds, and
+   * the changes of that time go out together instead of one flush per change falling behind.
+   */
+  flushBusyFactor?: number;
 }
 
 /** What a kind's cache holds right now, for metrics. */
@@ -111,6 +117,7 @@ export function createWatchHub(o: WatchHubOptions): WatchHubWithStats {
           idleStopMs: o.idleStopMs ?? 30_000,
           bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000,
           flushDelayMs: o.flushDelayMs,
+          flushBusyFactor: o.flushBusyFactor,
           onDeliveryLatency: o.onDeliveryLatency ? (s) => o.onDeliveryLatency!(params.kind.kind, s) : undefined,
         });
         kinds.set(params.kind.kind, kw);

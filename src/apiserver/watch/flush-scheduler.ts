@@ -1,0 +1,82 @@
+/**
+ * When a kind's watch flush runs. A flush writes every pending event to every watcher (one write
+ * per watcher), so its cost grows with the watchers, not with the events it carries; coalescing
+ * several events into one flush is what makes a busy server cheaper per delivery.
+ *
+ * The window opens at a flush: after a quiet spell a change is flushed on the next event-loop turn
+ * (no added delay), and a change arriving within the window waits for its end and joins the others.
+ * The window is the larger of `delayMs` (watch.flush_delay) and `busyFactor` times the duration of
+ * the last flush (watch.flush_busy_factor), so the share of time spent flushing stays at most about
+ * 1 / (1 + busyFactor): with few watchers a flush is short and nothing waits; with thousands it
+ * takes milliseconds and the events of that time go out together, one write per watcher, instead of
+ * the flushes falling behind one event at a time. No window is longer than `maxMs`.
+ */
+
+export interface FlushSchedulerOptions {
+  /** The shortest window (watch.flush_delay). */
+  delayMs: number;
+  /** The window is at least this many times the last flush's duration (0: off). */
+  busyFactor: number;
+  /** The longest window. */
+  maxMs: number;
+  /** The flush itself. */
+  run(): void;
+  /** Monotonic milliseconds (performance.now). */
+  now(): number;
+  /** Runs `fn` after `ms`; returns a cancel function. */
+  after(fn: () => void, ms: number): () => void;
+  /** Runs `fn` on the next event-loop turn, after this turn's I/O callbacks. */
+  nextTurn(fn: () => void): void;
+}
+
+export interface FlushScheduler {
+  /** Asks for a flush (at most one is pending at a time). */
+  request(): void;
+  /** Drops a pending flush; later requests are ignored. */
+  close(): void;
+  /** The window the last flush opened, in ms (for tests and metrics). */
+  readonly windowMs: number;
+}
+
+/** Creates a scheduler; see the file comment for the window it keeps. */
+export function createFlushScheduler(o: FlushSchedulerOptions): FlushScheduler {
+  let pending = false;
+  let closed = false;
+  let cancelTimer: (() => void) | undefined;
+  /** Start of the last flush, and the window it opened. */
+  let lastStart = -Infinity;
+  let windowMs = o.delayMs;
+
+  const fire = () => {
+    pending = false;
+    cancelTimer = undefined;
+    if (closed) return;
+    const start = o.now();
+    try {
+      o.run();
+    } finally {
+      lastStart = start;
+      windowMs = Math.min(o.maxMs, Math.max(o.delayMs, o.busyFactor * (o.now() - start)));
+    }
+  };
+
+  return {
+    get windowMs() {
+      return windowMs;
+    },
+    request() {
+      if (pending || closed) return;
+      pending = true;
+      const wait = lastStart + windowMs - o.now();
+      // nextTurn runs after the I/O callback that published, so the rest of one backend message's
+      // changes still join this flush.
+      if (wait > 0) cancelTimer = o.after(fire, wait);
+      else o.nextTurn(fire);
+    },
+    close() {
+      closed = true;
+      cancelTimer?.();
+      cancelTimer = undefined;
+    },
+  };
+}

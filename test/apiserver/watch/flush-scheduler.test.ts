@@ -1,0 +1,118 @@
+/**
+ * The flush window (src/apiserver/watch/flush-scheduler.ts) on a fake clock: a change after a
+ * quiet spell flushes on the next turn, one inside the window waits for its end, and the window
+ * widens to the busy factor times the last flush's duration (bounded), so a server whose flushes
+ * take long coalesces instead of falling behind one change at a time.
+ */
+import { describe, expect, test } from "bun:test";
+import { createFlushScheduler, type FlushSchedulerOptions } from "../../../src/apiserver/watch/flush-scheduler.ts";
+
+/** A scheduler on a fake clock; `flushMs` is how long each flush takes. */
+function harness(o: Partial<FlushSchedulerOptions> & { flushMs?: number } = {}) {
+  let t = 0;
+  let flushes = 0;
+  const turns: (() => void)[] = [];
+  const timers: { at: number; fn: () => void; cancelled: boolean }[] = [];
+  const s = createFlushScheduler({
+    delayMs: 2,
+    busyFactor: 2,
+    maxMs: 1000,
+    run() {
+      flushes++;
+      t += o.flushMs ?? 0;
+    },
+    now: () => t,
+    after(fn, ms) {
+      const timer = { at: t + ms, fn, cancelled: false };
+      timers.push(timer);
+      return () => void (timer.cancelled = true);
+    },
+    nextTurn: (fn) => void turns.push(fn),
+    ...o,
+  });
+  return {
+    s,
+    get flushes() {
+      return flushes;
+    },
+    turns,
+    timers,
+    /** Moves the clock to `at`. */
+    at(at: number) {
+      t = at;
+    },
+    /** Runs what is due: queued turns, then timers whose time has come. */
+    runDue() {
+      for (const fn of turns.splice(0)) fn();
+      for (const timer of timers.splice(0)) {
+        if (timer.cancelled) continue;
+        if (timer.at <= t) timer.fn();
+        else timers.push(timer);
+      }
+    },
+  };
+}
+
+describe("flush window", () => {
+  test("a change after a quiet spell flushes on the next turn, with no timer", () => {
+    const h = harness();
+    h.s.request();
+    expect(h.turns.length).toBe(1);
+    expect(h.timers.length).toBe(0);
+    h.runDue();
+    expect(h.flushes).toBe(1);
+  });
+
+  test("changes inside the window of the last flush wait for its end, as one flush", () => {
+    const h = harness();
+    h.s.request();
+    h.runDue(); // flush at t=0 opens a 2 ms window
+    h.at(1);
+    h.s.request();
+    h.s.request();
+    expect(h.turns.length).toBe(0);
+    expect(h.timers.map((x) => x.at)).toEqual([2]);
+    h.runDue();
+    expect(h.flushes).toBe(1);
+    h.at(2);
+    h.runDue();
+    expect(h.flushes).toBe(2);
+  });
+
+  test("the window widens to the busy factor times the last flush's duration", () => {
+    const h = harness({ flushMs: 10 });
+    h.s.request();
+    h.runDue(); // runs from t=0 to t=10: the window is 2 × 10 ms from its start
+    expect(h.s.windowMs).toBe(20);
+    h.at(15);
+    h.s.request();
+    expect(h.timers.map((x) => x.at)).toEqual([20]);
+  });
+
+  test("busy factor 0 keeps the fixed window, and no window exceeds the maximum", () => {
+    const fixed = harness({ flushMs: 10, busyFactor: 0 });
+    fixed.s.request();
+    fixed.runDue();
+    expect(fixed.s.windowMs).toBe(2);
+    fixed.s.request(); // t=10: past the 2 ms window
+    expect(fixed.turns.length).toBe(1);
+
+    const capped = harness({ flushMs: 800, busyFactor: 5, maxMs: 1000 });
+    capped.s.request();
+    capped.runDue();
+    expect(capped.s.windowMs).toBe(1000);
+  });
+
+  test("close drops a pending flush and ignores later requests", () => {
+    const h = harness();
+    h.s.request();
+    h.runDue();
+    h.at(1);
+    h.s.request();
+    h.s.close();
+    h.s.request();
+    h.at(5);
+    h.runDue();
+    expect(h.flushes).toBe(1);
+  });
+});
