@@ -75,8 +75,8 @@ function renderScaling(r: Results): string[] {
   const pr = r.profile;
   const out = [
     `Worker scaling and coalescing — api.workers (threads on one port, SO_REUSEPORT) and the flush window (watch.flush_delay, default 2ms; watch.flush_busy_factor, default 2), ${int(sc.watchers)} namespace-scoped watchers, ` +
-      `${pr.scalingRounds} steady round(s) of ${pr.steadyRate} events/s and one burst per variant; pinned = API server on its CPUs (taskset), ` +
-      `watch clients, backend and writer on the others.`,
+      `${pr.scalingRounds} steady round(s) of ${pr.steadyRate} events/s and one burst per variant; pinned = API server and backend on their CPUs (taskset), ` +
+      `watch clients and writer on the others.`,
   ];
   const rows: string[][] = [["variant", "p50 (ms)", "p99 (ms)", "p99 ÷ reference", "burst deliveries/s", "API CPU ms / 1,000 deliveries"]];
   const ref = r.floor.latency.fromAck.p99;

@@ -5,10 +5,11 @@
  * (fan-out-rounds.ts). Variants:
  *  - unpinned: workers 1, 2 and the machine's core count (when more than 2); everything shares the
  *    machine's cores, as in the headline fan-out figures;
- *  - pinned (taskset, cpu-pin.ts): the API server on the first half of the CPUs, the watch clients,
- *    the backend and this process on the rest; workers 1 and (with 4+ cores) one per server CPU.
- *    The reference raw-socket server is pinned the same way, so the server's own floor — what it
- *    costs when its clients do not share its cores — is visible beside it.
+ *  - pinned (taskset, cpu-pin.ts): the server side — the API server and the backend that feeds it —
+ *    on the first half of the CPUs, the watch clients and this process (writer and proxy: the load)
+ *    on the rest; workers 1 and (with 4+ cores) one per server CPU. The reference raw-socket
+ *    server (no backend) is pinned the same way, so the server's own floor — what it costs when its
+ *    clients do not share its cores — is visible beside it.
  */
 import { cpus } from "node:os";
 import type { BackendWriter } from "../backend-writer.ts";
@@ -93,7 +94,8 @@ export async function runWorkerScaling(p: Profile, backend: BackendProc, writer:
   const problems: string[] = [];
   const watchers = p.fanoutLevels[0]!;
   const variants: ScalingVariant[] = [];
-  const others = [backend.child.pid, pool.process.pid, process.pid];
+  // The load side (watch clients, this process's writer and proxy); the backend is pinned with the API server.
+  const others = [pool.process.pid, process.pid];
   const variantsPlanned = plan();
   const pins = variantsPlanned.some((v) => v.serverCpus);
   try {
@@ -101,7 +103,8 @@ export async function runWorkerScaling(p: Profile, backend: BackendProc, writer:
       if (pins) for (const pid of others) pinProcess(pid, v.clientCpus ?? allCpus());
       const api = await startApiServerProc("streaming", backend.port, undefined, backend.access, { workers: v.workers, flushDelay: v.flushDelay, busyFactor: v.busyFactor });
       try {
-        if (v.serverCpus) pinProcess(api.child.pid, v.serverCpus);
+        if (v.serverCpus) for (const pid of [api.child.pid, backend.child.pid]) pinProcess(pid, v.serverCpus);
+        else if (pins) pinProcess(backend.child.pid, allCpus());
         const name = variantName(v);
         const targets = { backendPort: backend.port, backendAccess: backend.access, backend: backend.child, apiServer: api.child, proxy: api.proxy, client: pool.process };
         const rounds: RoundContext = { p, writer, pool, targets, problems, log };
@@ -138,6 +141,6 @@ export async function runWorkerScaling(p: Profile, backend: BackendProc, writer:
     }
     return { watchers, variants, pinnedReference, pinSkipped: pinnedPlan ? undefined : "taskset is missing or the machine has one CPU", problems };
   } finally {
-    if (pins) for (const pid of others) pinProcess(pid, allCpus());
+    if (pins) for (const pid of [...others, backend.child.pid]) pinProcess(pid, allCpus());
   }
 }
