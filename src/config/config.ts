@@ -280,7 +280,7 @@ function parseDur(s: Setting, v: string, positive: boolean): number {
 /** The coalescing window of watch flushes: 0 (next event-loop turn) up to MAX_FLUSH_DELAY_MS. */
 function parseFlushDelay(s: Setting, v: string): number {
   const ms = parseDur(s, v, false);
-  if (ms > MAX_FLUSH_DELAY_MS) throw new ConfigError(`config: ${where(s)}: "${v}" must be at most ${MAX_FLUSH_DELAY_MS}ms (every watch event waits this long)`);
+  if (ms > MAX_FLUSH_DELAY_MS) throw new ConfigError(`config: ${where(s)}: "${v}" must be at most ${MAX_FLUSH_DELAY_MS}ms (changes that arrive under load wait up to this long)`);
   return ms;
 }
 

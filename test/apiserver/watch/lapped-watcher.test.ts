@@ -6,11 +6,9 @@
  * or not the client has room (src/apiserver/watch/watcher.ts `pump`).
  */
 import { expect, test } from "bun:test";
-import { createBackendClient } from "../../../src/apiserver/backend-client.ts";
 import { kindByName } from "../../../src/kinds/kind-table.ts";
-import { clientFor } from "../../helpers/backend-harness.ts";
 import { relabelTimes } from "../../helpers/rpc-helpers.ts";
-import { about, backend, hub, makeSample, openWatch, params, rv, rvOf, useCleanup, type WireEvent } from "./watch-kit.ts";
+import { liveHubWithSample, openWatch, params, rv, rvOf, useCleanup, type WireEvent } from "./watch-kit.ts";
 
 useCleanup();
 
@@ -19,12 +17,7 @@ const CAPACITY = 8;
 
 /** A streaming hub with a small cache, a warm watcher keeping it live, and one object to change. */
 async function setup() {
-  const b = await backend();
-  const client = clientFor(b.url);
-  const h = hub(createBackendClient(b.url), "streaming", { cacheCapacity: CAPACITY });
-  const warm = openWatch(h, params(kind, { resourceVersion: "0" }));
-  const obj = await makeSample(client, kind, 1);
-  await warm.until((es) => about(es, obj.metadata.name).length === 1, 8000, "the cache is live");
+  const { client, h, warm, obj } = await liveHubWithSample(kind, CAPACITY);
   // A client that does not read, positioned at the newest event: it has room for nothing.
   const paused = openWatch(h, params(kind, { resourceVersion: String(rv(obj)) }), { paused: true });
   let cur = obj;

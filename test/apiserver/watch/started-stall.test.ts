@@ -4,11 +4,9 @@
  * gets one 410 Expired ERROR — its events are never buffered without end.
  */
 import { expect, test } from "bun:test";
-import { createBackendClient } from "../../../src/apiserver/backend-client.ts";
 import { kindByName } from "../../../src/kinds/kind-table.ts";
-import { clientFor } from "../../helpers/backend-harness.ts";
 import { relabelTimes } from "../../helpers/rpc-helpers.ts";
-import { about, backend, hub, makeSample, openWatch, params, rv, rvOf, useCleanup, type WireEvent } from "./watch-kit.ts";
+import { liveHubWithSample, params, rv, rvOf, useCleanup, type WireEvent } from "./watch-kit.ts";
 
 useCleanup();
 
@@ -18,12 +16,7 @@ const CAPACITY = 8;
 const WRITES = 400;
 
 test("a client that stops reading after its stream started is held where it stopped and lapped with one 410", async () => {
-  const b = await backend();
-  const client = clientFor(b.url);
-  const h = hub(createBackendClient(b.url), "streaming", { cacheCapacity: CAPACITY });
-  const warm = openWatch(h, params(kind, { resourceVersion: "0" }));
-  const obj = await makeSample(client, kind, 1);
-  await warm.until((es) => about(es, obj.metadata.name).length === 1, 8000, "the cache is live");
+  const { client, h, warm, obj } = await liveHubWithSample(kind, CAPACITY);
 
   const ac = new AbortController();
   const res = h.serve(params(kind, { resourceVersion: String(rv(obj)) }), ac.signal);

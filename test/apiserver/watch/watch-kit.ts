@@ -223,6 +223,20 @@ export async function makeSample(client: NgClient, kind: KindDescriptor, n: numb
 }
 
 /**
+ * A streaming hub on a real backend with a small cache, one sample of `kind` written and a warm
+ * watcher that saw it: the cache is live, ready for a client positioned at the newest event.
+ */
+export async function liveHubWithSample(kind: KindDescriptor, cacheCapacity: number) {
+  const b = await backend();
+  const client = clientFor(b.url);
+  const h = hub(createBackendClient(b.url), "streaming", { cacheCapacity });
+  const warm = openWatch(h, params(kind, { resourceVersion: "0" }));
+  const obj = await makeSample(client, kind, 1);
+  await warm.until((es) => about(es, obj.metadata.name).length === 1, 8000, "the cache is live");
+  return { b, client, h, warm, obj };
+}
+
+/**
  * Deletes a sample; returns its last state with the delete's resourceVersion. A derived object is
  * deleted by deleting its owner (same name and namespace), in the same commit right after it.
  */
