@@ -37,8 +37,6 @@ COPY --from=build /out/netguard /usr/local/bin/netguard
 # The data directory belongs to the runtime user, so a fresh named volume (which copies the image's
 # directory ownership) and an emptyDir with fsGroup 65532 are both writable.
 COPY --from=build --chown=65532:65532 /out/data /var/lib/netguard
-# Allocator settings read at process start (src/runtime/allocator-env.ts says why and what it saves).
-ENV MIMALLOC_PURGE_DELAY=-1
 # Store, development CA/certificates/tokens/kubeconfig: all in the volume, so they outlive the container.
 ENV NETGUARD_STORAGE=sqlite:/var/lib/netguard/netguard.db \
     NETGUARD_API_DEV_DIR=/var/lib/netguard \

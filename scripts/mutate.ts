@@ -27,7 +27,7 @@ type Outcome = "killed" | "survived" | "invalid";
 
 const ROOT = join(import.meta.dir, "..");
 const TIMEOUT_MS = Number(process.env.MUTATE_TIMEOUT_MS ?? 240_000);
-const COPIED = ["src", "test", "bench", "bunfig.toml", "package.json", "tsconfig.json", "proto"];
+const COPIED = ["src", "test", "bench", "bunfig.toml", "package.json", "tsconfig.json", "proto", "deploy"];
 
 /** Runs `bun test` on `files` inside `dir`; true when every test passed within the timeout. */
 async function testsPass(dir: string, files: string[]): Promise<{ pass: boolean; tail: string }> {

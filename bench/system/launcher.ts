@@ -5,16 +5,13 @@
  * have started, and a Ctrl-C in the terminal reaches only the benchmark, which then stops the
  * children in order. The child is started through `sh -c 'ulimit -n <hard>; exec …'` so that
  * 10,000 watch sockets fit under its open-file limit (exec keeps the pid, so /proc stats and
- * signals address the real process). Output is kept (a bounded tail) to explain a crash. Every child
- * gets the allocator settings the image sets (src/runtime/allocator-env.ts), so the processes
- * measured run as they are shipped.
+ * signals address the real process). Output is kept (a bounded tail) to explain a crash.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { onCleanup } from "./cleanup.ts";
 import { sampleProc, type ProcSample } from "./proc-stats.ts";
-import { ALLOCATOR_ENV } from "../../src/runtime/allocator-env.ts";
 
 /** The repository root (children run from here, like `bun run src/main.ts`). */
 export const REPO_ROOT = join(import.meta.dir, "..", "..");
@@ -87,8 +84,7 @@ export async function launch(o: LaunchOptions): Promise<Child> {
     : [];
   const proc = spawn("sh", ["-c", 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...prof, ...o.args], {
     cwd: REPO_ROOT,
-    // As the image runs them (its ENV); the caller's environment can still override, for A/B runs.
-    env: { ...ALLOCATOR_ENV, ...process.env, ...o.env },
+    env: { ...process.env, ...o.env },
     detached: true,
     stdio: [o.stdinPipe ? "pipe" : "ignore", "pipe", "pipe"],
   });

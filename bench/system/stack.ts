@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { startCountingProxy, type CountingProxy } from "./counting-proxy.ts";
 import { freePort, launch, type Child } from "./launcher.ts";
 import type { BenchBackendAccess } from "./backend-access.ts";
+import { BACKEND_ALLOCATOR_ENV } from "../../src/runtime/allocator-env.ts";
 
 export interface BackendProc {
   child: Child;
@@ -29,7 +30,8 @@ export async function startBackendProc(storage: string, access?: BenchBackendAcc
   const child = await launch({
     name: "backend",
     args: [root ? join(root, "src", "main.ts") : "src/main.ts", "backend"],
-    env: { NETGUARD_BACKEND_ADDR: `127.0.0.1:${port}`, NETGUARD_STORAGE: storage, ...access?.backendEnv },
+    // The backend's allocator settings, as its StatefulSet sets them (src/runtime/allocator-env.ts).
+    env: { ...BACKEND_ALLOCATOR_ENV, NETGUARD_BACKEND_ADDR: `127.0.0.1:${port}`, NETGUARD_STORAGE: storage, ...access?.backendEnv },
     ready: /backend listening on/,
   });
   return { child, port, access };

@@ -1,52 +1,49 @@
-// The allocator settings (src/runtime/allocator-env.ts) reach the processes they are for: the image
-// sets each of them, and the benchmark's launcher starts its children with them, so what the
-// benchmark measures is what ships.
+// The backend's allocator settings (src/runtime/allocator-env.ts) reach the backend wherever it is
+// started for real: its StatefulSet sets each of them, and the benchmark starts its backend with
+// them, so what the benchmark measures is what is deployed.
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { launch } from "../../bench/system/launcher.ts";
-import { ALLOCATOR_ENV } from "../../src/runtime/allocator-env.ts";
+import { parseAllDocuments } from "yaml";
+import { startBackendProc } from "../../bench/system/stack.ts";
+import { BACKEND_ALLOCATOR_ENV } from "../../src/runtime/allocator-env.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
 
-/** `KEY=value` pairs of the Dockerfile's ENV instructions (the final stage's and any other). */
-function dockerfileEnv(): Record<string, string> {
-  const text = readFileSync(join(ROOT, "Dockerfile"), "utf8").replace(/\\\n/g, " ");
-  const env: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const m = /^ENV\s+(.*)$/.exec(line.trim());
-    if (!m) continue;
-    for (const pair of m[1]!.trim().split(/\s+/)) {
-      const eq = pair.indexOf("=");
-      if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1);
-    }
-  }
-  return env;
+interface Container {
+  name: string;
+  env?: { name: string; value?: string }[];
 }
 
-describe("allocator settings", () => {
-  test("the image sets every allocator setting with the same value", () => {
-    const env = dockerfileEnv();
-    expect(Object.keys(ALLOCATOR_ENV).length).toBeGreaterThan(0);
-    for (const [k, v] of Object.entries(ALLOCATOR_ENV)) expect(env[k]).toBe(v);
+function containersOf(file: string): Container[] {
+  const docs = parseAllDocuments(readFileSync(join(ROOT, file), "utf8")).map((d) => d.toJS());
+  return docs.flatMap((d) => (d?.spec?.template?.spec?.containers ?? []) as Container[]);
+}
+
+const envOf = (c: Container) => Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+
+describe("backend allocator settings", () => {
+  test("the backend StatefulSet sets every one of them with the same value", () => {
+    const [backend] = containersOf("deploy/base/backend-statefulset.yaml").filter((c) => c.name === "backend");
+    expect(backend).toBeDefined();
+    expect(Object.keys(BACKEND_ALLOCATOR_ENV).length).toBeGreaterThan(0);
+    const env = envOf(backend!);
+    for (const [k, v] of Object.entries(BACKEND_ALLOCATOR_ENV)) expect(env[k]).toBe(v);
   });
 
-  test("the benchmark's children start with them unless the caller overrides one", async () => {
-    const key = Object.keys(ALLOCATOR_ENV)[0]!;
-    const saved = process.env[key];
-    delete process.env[key];
-    const script = `console.log("env=" + JSON.stringify(process.env[${JSON.stringify(key)}] ?? null)); setInterval(() => {}, 1000)`;
+  test("the API server keeps the allocator's default (its memory is idle watchers)", () => {
+    for (const c of containersOf("deploy/base/apiserver-deployment.yaml")) {
+      for (const k of Object.keys(BACKEND_ALLOCATOR_ENV)) expect(envOf(c)[k]).toBeUndefined();
+    }
+  });
+
+  test("the benchmark's backend process runs with them", async () => {
+    const backend = await startBackendProc("memory:");
     try {
-      const child = await launch({ name: "env probe", args: ["-e", script], ready: /env=/ });
-      await child.stop();
-      expect(child.tail()).toContain(`env=${JSON.stringify(ALLOCATOR_ENV[key])}`);
-      process.env[key] = "10";
-      const overridden = await launch({ name: "env probe", args: ["-e", script], ready: /env=/ });
-      await overridden.stop();
-      expect(overridden.tail()).toContain('env="10"');
+      const environ = readFileSync(`/proc/${backend.child.pid}/environ`, "utf8").split("\0");
+      for (const [k, v] of Object.entries(BACKEND_ALLOCATOR_ENV)) expect(environ).toContain(`${k}=${v}`);
     } finally {
-      if (saved === undefined) delete process.env[key];
-      else process.env[key] = saved;
+      await backend.child.stop();
     }
   });
 });
