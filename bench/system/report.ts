@@ -74,7 +74,7 @@ function renderScaling(r: Results): string[] {
   const sc = r.scaling;
   const pr = r.profile;
   const out = [
-    `Worker scaling and coalescing — api.workers (threads on one port, SO_REUSEPORT) and the flush window (watch.flush_delay, default 2ms; watch.flush_busy_factor, default 2), ${int(sc.watchers)} namespace-scoped watchers, ` +
+    `Worker scaling and coalescing — api.workers (threads on one port, SO_REUSEPORT) and the flush window (watch.flush_delay, default 2ms; watch.flush_busy_factor, default 3), ${int(sc.watchers)} namespace-scoped watchers, ` +
       `${pr.scalingRounds} steady round(s) of ${pr.steadyRate} events/s and one burst per variant; pinned = API server and backend on their CPUs (taskset), ` +
       `watch clients and writer on the others.`,
   ];

@@ -193,7 +193,7 @@ const SETTINGS = {
   reconnectDelay: { key: "watch.stream_reconnect_delay", env: "WATCH_STREAM_RECONNECT_DELAY", def: "1s" },
   cacheCapacity: { key: "watch.cache_capacity", env: "WATCH_CACHE_CAPACITY", def: "4096" },
   flushDelay: { key: "watch.flush_delay", env: "WATCH_FLUSH_DELAY", def: "2ms" },
-  flushBusyFactor: { key: "watch.flush_busy_factor", env: "WATCH_FLUSH_BUSY_FACTOR", def: "2" },
+  flushBusyFactor: { key: "watch.flush_busy_factor", env: "WATCH_FLUSH_BUSY_FACTOR", def: "3" },
   shutdownGrace: { key: "shutdown_grace", env: "NETGUARD_SHUTDOWN_GRACE", def: "2s" },
   apiMaxBody: { key: "api.max_request_body_bytes", env: "NETGUARD_API_MAX_REQUEST_BODY_BYTES", def: "3145728" },
   apiMaxUrl: { key: "api.max_url_bytes", env: "NETGUARD_API_MAX_URL_BYTES", def: "16384" },

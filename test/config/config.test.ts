@@ -65,8 +65,8 @@ describe("configuration", () => {
     for (const bad of ["soon", "2s", "-1ms"]) expect(() => loadConfig(undefined, { WATCH_FLUSH_DELAY: bad })).toThrow("watch.flush_delay (env WATCH_FLUSH_DELAY)");
   });
 
-  test("watch flush busy factor: 2 by default, watch.flush_busy_factor or WATCH_FLUSH_BUSY_FACTOR from 0 to 100", () => {
-    expect(loadConfig(undefined, {}).watch.flushBusyFactor).toBe(2);
+  test("watch flush busy factor: 3 by default, watch.flush_busy_factor or WATCH_FLUSH_BUSY_FACTOR from 0 to 100", () => {
+    expect(loadConfig(undefined, {}).watch.flushBusyFactor).toBe(3);
     expect(loadConfig("watch:\n  flush_busy_factor: 0\n", {}).watch.flushBusyFactor).toBe(0);
     expect(loadConfig(undefined, { WATCH_FLUSH_BUSY_FACTOR: "2.5" }).watch.flushBusyFactor).toBe(2.5);
     for (const bad of ["lots", "-1", "101", "1e3"]) expect(() => loadConfig(undefined, { WATCH_FLUSH_BUSY_FACTOR: bad })).toThrow("watch.flush_busy_factor (env WATCH_FLUSH_BUSY_FACTOR)");

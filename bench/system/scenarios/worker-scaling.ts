@@ -59,12 +59,13 @@ interface Planned {
 }
 
 /**
- * Flush windows measured beside the default (watch.flush_delay 2ms, watch.flush_busy_factor 2), one
- * worker, unpinned: a fixed window (busy factor 0) at 2ms and 10ms, and no shortest window at all.
+ * Flush windows measured beside the default (watch.flush_delay 2ms, watch.flush_busy_factor 3), one
+ * worker, unpinned: a fixed window (busy factor 0) at 2ms and 10ms, the narrower busy window of
+ * factor 2, and no shortest window at all.
  * A window opens at a flush, so at 100 events/s a fixed window under 10 ms coalesces nothing; the
  * busy factor widens it while flushes take long (thousands of watchers).
  */
-const FLUSH_VARIANTS: { flushDelay?: string; busyFactor?: string }[] = [{ busyFactor: "0" }, { flushDelay: "10ms", busyFactor: "0" }, { flushDelay: "0ms" }];
+const FLUSH_VARIANTS: { flushDelay?: string; busyFactor?: string }[] = [{ busyFactor: "0" }, { flushDelay: "10ms", busyFactor: "0" }, { busyFactor: "2" }, { flushDelay: "0ms" }];
 
 /** The variants this machine can run (see the file comment). */
 function plan(): Planned[] {

@@ -31,8 +31,13 @@ import { createIndexedList } from "./indexed-list.ts";
 /** Default shortest flush window (watch.flush_delay): batches bursts into one write per watcher. */
 export const DEFAULT_FLUSH_DELAY_MS = 2;
 
-/** Default busy factor (watch.flush_busy_factor): the window is at least this many flush durations. */
-export const DEFAULT_FLUSH_BUSY_FACTOR = 2;
+/**
+ * Default busy factor (watch.flush_busy_factor): the window is at least this many flush durations,
+ * so flushing takes at most about a quarter of the API server's time. At 1,000 watchers × 100
+ * events/s (interleaved A/B, 2 cores) 3 against 2 cost 3.5 against 4.6 ms of CPU per 1,000
+ * deliveries for p50 30 against 25 ms; 4 went to 2.8 ms at p50 39 ms.
+ */
+export const DEFAULT_FLUSH_BUSY_FACTOR = 3;
 
 /** No flush window is longer than this (or than watch.flush_delay), however long a flush took. */
 export const MAX_FLUSH_WINDOW_MS = 1000;
