@@ -10,6 +10,10 @@
  * 1 / (1 + busyFactor): with few watchers a flush is short and nothing waits; with thousands it
  * takes milliseconds and the events of that time go out together, one write per watcher, instead of
  * the flushes falling behind one event at a time. No window is longer than `maxMs`.
+ *
+ * A flush that carried at least `batchEvents` events (a burst: a Sync, a resume) already shares each
+ * write among many of them, so waiting longer would save little and only idle the server while
+ * changes pile up: the next window is the shortest one.
  */
 
 export interface FlushSchedulerOptions {
@@ -19,8 +23,10 @@ export interface FlushSchedulerOptions {
   busyFactor: number;
   /** The longest window. */
   maxMs: number;
-  /** The flush itself. */
-  run(): void;
+  /** The flush itself; returns how many events it carried (undefined: one). */
+  run(): number | void;
+  /** A flush carrying at least this many events opens only the shortest window (default: never). */
+  batchEvents?: number;
   /** Monotonic milliseconds (performance.now). */
   now(): number;
   /** Runs `fn` after `ms`; returns a cancel function. */
@@ -52,11 +58,13 @@ export function createFlushScheduler(o: FlushSchedulerOptions): FlushScheduler {
     cancelTimer = undefined;
     if (closed) return;
     const start = o.now();
+    let carried: number | void = undefined;
     try {
-      o.run();
+      carried = o.run();
     } finally {
       lastStart = start;
-      windowMs = Math.min(o.maxMs, Math.max(o.delayMs, o.busyFactor * (o.now() - start)));
+      const batched = (carried ?? 1) >= (o.batchEvents ?? Infinity);
+      windowMs = batched ? o.delayMs : Math.min(o.maxMs, Math.max(o.delayMs, o.busyFactor * (o.now() - start)));
     }
   };
 

@@ -39,6 +39,13 @@ export const DEFAULT_FLUSH_DELAY_MS = 2;
  */
 export const DEFAULT_FLUSH_BUSY_FACTOR = 3;
 
+/**
+ * A flush that carried this many events (a Sync or a resume, not a trickle of single changes) opens
+ * only the shortest window: its writes already carry many events each, and a busy window scaled by
+ * its long duration would idle the server in the middle of a burst (flush-scheduler.ts).
+ */
+export const FLUSH_BATCH_EVENTS = 16;
+
 /** No flush window is longer than this (or than watch.flush_delay), however long a flush took. */
 export const MAX_FLUSH_WINDOW_MS = 1000;
 
@@ -76,8 +83,12 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
   let closed = false;
 
   let latencySeq = 0;
+  /** The ring's end at the last flush: what the next one carries is everything after it. */
+  let flushedSeq = 0;
   const flush = () => {
     const shared: SharedChunks = new Map();
+    const carried = cache.ring.nextSeq - flushedSeq;
+    flushedSeq = cache.ring.nextSeq;
     watchers.forEach((w) => w.pump(shared));
     if (o.onDeliveryLatency) {
       // Once per event (not per watcher): the time from the backend's commit to this write.
@@ -89,11 +100,13 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
       }
       latencySeq = ring.nextSeq;
     }
+    return carried;
   };
   const flushDelayMs = o.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS;
   const flushes = createFlushScheduler({
     delayMs: flushDelayMs,
     busyFactor: o.flushBusyFactor ?? DEFAULT_FLUSH_BUSY_FACTOR,
+    batchEvents: FLUSH_BATCH_EVENTS,
     maxMs: Math.max(MAX_FLUSH_WINDOW_MS, flushDelayMs),
     run: flush,
     now: () => performance.now(),

@@ -103,6 +103,37 @@ describe("flush window", () => {
     expect(capped.s.windowMs).toBe(1000);
   });
 
+  test("a flush that carried a batch of events opens only the shortest window", () => {
+    let carried = 16;
+    let clock = 0;
+    const timers: number[] = [];
+    const s = createFlushScheduler({
+      delayMs: 2,
+      busyFactor: 3,
+      maxMs: 1000,
+      batchEvents: 16,
+      run() {
+        clock += 10;
+        return carried;
+      },
+      now: () => clock,
+      after(_fn, ms) {
+        timers.push(clock + ms);
+        return () => undefined;
+      },
+      nextTurn: (fn) => fn(),
+    });
+    s.request(); // a burst: 16 events in a 10 ms flush
+    expect(s.windowMs).toBe(2);
+    carried = 15;
+    clock = 12;
+    s.request(); // past the 2 ms window: flushes at once; a trickle widens it to 3 × 10 ms
+    expect(s.windowMs).toBe(30);
+    clock = 25;
+    s.request();
+    expect(timers).toEqual([42]);
+  });
+
   test("close drops a pending flush and ignores later requests", () => {
     const h = harness();
     h.s.request();
