@@ -24,27 +24,38 @@ export function isPostgresUnavailable(e: unknown): boolean {
  * Wraps store calls: an unavailable database becomes StoreUnavailableError, logged once when the
  * database goes away and once when it answers again — not once per request. `outage()` is the
  * failure of the last call while the database is down (undefined once a call succeeds again).
+ *
+ * Only a call that started in the current state may change it: a call already in flight when the
+ * database went away can still succeed a moment later (its connection had not been cut yet), and
+ * one started before it came back can still fail; neither means the state changed again, so
+ * neither flips it (a stopping server would otherwise be logged as gone, back and gone again).
  */
 export function createUnavailableGuard(where: string, log: (message: string) => void) {
   let down = false;
   let why: string | undefined;
+  /** Bumped at every change of state; a call remembers the one it started in. */
+  let epoch = 0;
   const guard = async function guard<T>(op: () => Promise<T>): Promise<T> {
+    const startedIn = epoch;
     try {
       const out = await op();
-      if (down) {
+      if (down && startedIn === epoch) {
         down = false;
         why = undefined;
+        epoch++;
         log(`${where}: PostgreSQL answers again`);
       }
       return out;
     } catch (e) {
       if (!isPostgresUnavailable(e)) throw e;
-      why = e instanceof Error ? e.message : String(e);
-      if (!down) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (!down && startedIn === epoch) {
         down = true;
-        log(`${where}: PostgreSQL unavailable (${why}); writes fail with unavailable until it answers`);
+        epoch++;
+        log(`${where}: PostgreSQL unavailable (${message}); writes fail with unavailable until it answers`);
       }
-      throw new StoreUnavailableError(`PostgreSQL unavailable: ${why}`);
+      if (down) why = message;
+      throw new StoreUnavailableError(`PostgreSQL unavailable: ${message}`);
     }
   };
   return Object.assign(guard, { outage: (): string | undefined => (down ? `PostgreSQL unavailable: ${why}` : undefined) });
