@@ -8,6 +8,7 @@ import type { WriteAck, LatencySummary } from "./latency.ts";
 import { launch, type Child } from "./launcher.ts";
 import { LineChannel } from "./line-channel.ts";
 import type { ClientCommand } from "./watch-client-process.ts";
+import { CLIENT_ALLOCATOR_ENV } from "../../src/runtime/allocator-env.ts";
 
 type Without<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
@@ -71,7 +72,7 @@ export class WatchPool {
       args: ["bench/system/watch-client-process.ts"],
       // The measuring instrument, not the product: it keeps freed pages (src/runtime/allocator-env.ts)
       // so that parsing 100,000+ deliveries/s costs it less CPU on the cores it shares with the servers.
-      env: { MIMALLOC_PURGE_DELAY: "-1" },
+      env: { ...CLIENT_ALLOCATOR_ENV },
       ready: /"ready":true/,
       stdinPipe: true,
       onStdout: channel.onStdout,

@@ -15,3 +15,6 @@
  * delivery changed within the noise of the same A/B runs. The `all` role keeps the default too.
  */
 export const BACKEND_ALLOCATOR_ENV: Readonly<Record<string, string>> = Object.freeze({ MIMALLOC_PURGE_DELAY: "-1" });
+
+/** The same setting for the benchmark's watch-client process (bench/system/watch-pool.ts), a measuring instrument. */
+export const CLIENT_ALLOCATOR_ENV = BACKEND_ALLOCATOR_ENV;

@@ -82,25 +82,23 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
-  let latencySeq = 0;
   /** The ring's end at the last flush: what the next one carries is everything after it. */
   let flushedSeq = 0;
   const flush = () => {
     const shared: SharedChunks = new Map();
-    const carried = cache.ring.nextSeq - flushedSeq;
-    flushedSeq = cache.ring.nextSeq;
+    const ring = cache.ring;
+    const from = flushedSeq;
+    flushedSeq = ring.nextSeq;
     watchers.forEach((w) => w.pump(shared));
     if (o.onDeliveryLatency) {
       // Once per event (not per watcher): the time from the backend's commit to this write.
-      const ring = cache.ring;
       const now = Date.now();
-      for (let seq = Math.max(latencySeq, ring.nextSeq - o.cacheCapacity); seq < ring.nextSeq; seq++) {
+      for (let seq = Math.max(from, ring.nextSeq - o.cacheCapacity); seq < ring.nextSeq; seq++) {
         const ev = ring.at(seq);
         if (ev?.commitTimeMs) o.onDeliveryLatency(Math.max(0, now - ev.commitTimeMs) / 1000);
       }
-      latencySeq = ring.nextSeq;
     }
-    return carried;
+    return flushedSeq - from;
   };
   const flushDelayMs = o.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS;
   const flushes = createFlushScheduler({
