@@ -13,9 +13,10 @@ export interface WatchFilter {
   /** Nothing is filtered out. */
   readonly everything: boolean;
   /**
-   * Watchers whose filters have the same key see the same events with the same types, so at the
-   * same position they can share one coalesced chunk per flush; undefined for filters that do not
-   * share (label and field selectors).
+   * Set on filters that are shared objects (one for no selector, one per namespace): watchers
+   * holding the same such filter see the same events with the same types, so at the same position
+   * they share one coalesced chunk per flush (shared-chunks.ts looks chunks up by the filter object).
+   * Undefined for filters that do not share (label and field selectors).
    */
   readonly shareKey: string | undefined;
   accepts(obj: KubeObject): boolean;
@@ -35,7 +36,8 @@ export function createWatchFilter(f: ObjectFilter): WatchFilter {
  * Namespace filters kept for sharing: the watchers of one namespace hold one filter (and one copy
  * of its name) between them, not one each. Bounded: only names a namespace can have (a DNS label,
  * at most 63 characters) are kept, and past this many namespaces the set starts over (filters are
- * immutable, so watchers holding a dropped one are unaffected).
+ * immutable, so watchers holding a dropped one are unaffected; they only stop sharing chunks with
+ * watchers that got the new one, since chunks are shared by filter object).
  */
 export const MAX_SHARED_NAMESPACE_FILTERS = 1024;
 const MAX_NAMESPACE_LENGTH = 63;

@@ -25,7 +25,8 @@ import { createFlushScheduler } from "./flush-scheduler.ts";
 import { createKindWatchStats, type KindWatchStats } from "./watch-stats.ts";
 import { createWatchTimers, timerResolutionMs } from "./watch-timers.ts";
 import type { WatchRequestParams } from "./watch-types.ts";
-import { createWatcher, type SharedChunks, type Watcher, type WatcherContext } from "./watcher.ts";
+import { createSharedChunks } from "./shared-chunks.ts";
+import { createWatcher, type Watcher, type WatcherContext } from "./watcher.ts";
 import { createIndexedList } from "./indexed-list.ts";
 
 /** Default shortest flush window (watch.flush_delay): batches bursts into one write per watcher. */
@@ -85,7 +86,7 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
   /** The ring's end at the last flush: what the next one carries is everything after it. */
   let flushedSeq = 0;
   const flush = () => {
-    const shared: SharedChunks = new Map();
+    const shared = createSharedChunks();
     const ring = cache.ring;
     const from = flushedSeq;
     flushedSeq = ring.nextSeq;

@@ -8,7 +8,8 @@
  */
 import { concatChunks } from "./event-encoder.ts";
 import { MAX_EVENTS_PER_CHUNK } from "./watcher-bounds.ts";
-import type { SharedChunks, WatchClient } from "./watcher.ts";
+import type { SharedChunk, SharedChunks } from "./shared-chunks.ts";
+import type { WatchClient } from "./watcher.ts";
 
 /** Adds up to `budget` live events (and a due bookmark) to `parts`. */
 export function writeLive(w: WatchClient, parts: Uint8Array[], budget: number, shared: SharedChunks | undefined): void {
@@ -16,11 +17,9 @@ export function writeLive(w: WatchClient, parts: Uint8Array[], budget: number, s
   const ring = cache.ring;
   let nextSeq = w.nextSeq;
   const first = nextSeq < ring.nextSeq ? ring.at(nextSeq)! : undefined;
-  const shareKey = w.filter.shareKey;
-  if (shared && shareKey !== undefined && parts.length === 0 && !w.columnsPending && first && first.rv > w.watermark) {
-    const key = `${w.variant.format === "json" ? "j" : `t${w.variant.include}`}:${nextSeq}:${shareKey}`;
-    let chunk = shared.get(key);
-    if (!chunk) shared.set(key, (chunk = buildShared(w, nextSeq)));
+  if (shared && w.filter.shareKey !== undefined && parts.length === 0 && !w.columnsPending && first && first.rv > w.watermark) {
+    let chunk = shared.get(w.variant, w.filter, nextSeq);
+    if (!chunk) shared.set(w.variant, w.filter, nextSeq, (chunk = buildShared(w, nextSeq)));
     if (chunk.events > 0) parts.push(chunk.bytes);
     nextSeq = chunk.endSeq;
     w.position = chunk.lastRv;
@@ -49,7 +48,7 @@ export function writeLive(w: WatchClient, parts: Uint8Array[], budget: number, s
  * for every watcher at that position with the same share key. It depends on nothing but the
  * position, the filter's key and the wire variant, which is what makes it shareable.
  */
-function buildShared(w: WatchClient, from: number) {
+function buildShared(w: WatchClient, from: number): SharedChunk {
   const ring = w.ctx.cache.ring;
   const end = ring.nextSeq;
   const parts: Uint8Array[] = [];

@@ -39,8 +39,7 @@ import type { BodyController, DirectController } from "./watch-body.ts";
 
 export { MAX_CATCH_UP_BUFFER_BYTES, MAX_EVENTS_PER_CHUNK } from "./watcher-bounds.ts";
 
-/** Chunks built during one flush, shared by unfiltered watchers at the same position. */
-export type SharedChunks = Map<string, { bytes: Uint8Array; endSeq: number; lastRv: number; events: number }>;
+import type { SharedChunks } from "./shared-chunks.ts";
 
 export interface WatcherContext {
   kind: KindDescriptor;
