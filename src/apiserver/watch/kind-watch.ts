@@ -62,7 +62,7 @@ export interface KindWatchOptions extends SourceSettings {
   onDeliveryLatency?: (seconds: number) => void;
   /** Shortest flush window (default DEFAULT_FLUSH_DELAY_MS); see flush-scheduler.ts. */
   flushDelayMs?: number;
-  /** The window is at least this many times the last flush's duration (default DEFAULT_FLUSH_BUSY_FACTOR). */
+  /** The window is at least this many times the typical flush's duration (default DEFAULT_FLUSH_BUSY_FACTOR). */
   flushBusyFactor?: number;
 }
 

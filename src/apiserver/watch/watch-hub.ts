@@ -49,7 +49,7 @@ export interface WatchHubOptions {
    */
   flushDelayMs?: number;
   /**
-   * The window is also at least this many times the last flush's duration (default 3; config
+   * The window is also at least this many times the typical flush's duration (default 3; config
    * watch.flush_busy_factor; 0 = off): with thousands of watchers a flush takes milliseconds, and
    * the changes of that time go out together instead of one flush per change falling behind.
    */

@@ -1,8 +1,9 @@
 /**
  * The flush window (src/apiserver/watch/flush-scheduler.ts) on a fake clock: a change after a
  * quiet spell flushes on the next turn, one inside the window waits for its end, and the window
- * widens to the busy factor times the last flush's duration (bounded), so a server whose flushes
- * take long coalesces instead of falling behind one change at a time.
+ * widens to the busy factor times the typical (median of the last three) flush's duration
+ * (bounded), so a server whose flushes take long coalesces instead of falling behind one change at
+ * a time, while one flush slowed by a pause does not delay the next change.
  */
 import { describe, expect, test } from "bun:test";
 import { createFlushScheduler, type FlushSchedulerOptions } from "../../../src/apiserver/watch/flush-scheduler.ts";
@@ -79,14 +80,48 @@ describe("flush window", () => {
     expect(h.flushes).toBe(2);
   });
 
-  test("the window widens to the busy factor times the last flush's duration", () => {
+  test("the window widens to the busy factor times the typical flush's duration", () => {
     const h = harness({ flushMs: 10 });
     h.s.request();
-    h.runDue(); // runs from t=0 to t=10: the window is 2 × 10 ms from its start
-    expect(h.s.windowMs).toBe(20);
-    h.at(15);
+    h.runDue(); // t=0 → 10: one long flush alone does not widen the window yet
+    expect(h.s.windowMs).toBe(2);
     h.s.request();
-    expect(h.timers.map((x) => x.at)).toEqual([20]);
+    h.runDue(); // t=10 → 20: two of the last three took 10 ms: the window is 2 × 10 ms from its start
+    expect(h.s.windowMs).toBe(20);
+    h.at(25);
+    h.s.request();
+    expect(h.timers.map((x) => x.at)).toEqual([30]);
+  });
+
+  test("one flush slowed by a pause does not hold back the next change", () => {
+    let clock = 0;
+    let flushMs = 1;
+    let flushes = 0;
+    const timers: number[] = [];
+    const s = createFlushScheduler({
+      delayMs: 2,
+      busyFactor: 3,
+      maxMs: 1000,
+      run() {
+        flushes++;
+        clock += flushMs;
+      },
+      now: () => clock,
+      after(_fn, ms) {
+        timers.push(clock + ms);
+        return () => undefined;
+      },
+      nextTurn: (fn) => fn(),
+    });
+    // 100 watchers, a change every 10 ms: flushes take 1 ms, then one is descheduled for 6 ms.
+    for (const [at, ms] of [[0, 1], [10, 1], [20, 6], [30, 1]] as const) {
+      clock = at;
+      flushMs = ms;
+      s.request();
+    }
+    expect(flushes).toBe(4); // each change went out on the next turn
+    expect(timers).toEqual([]); // none waited for a window scaled to the slow flush (3 × 6 = 18 ms)
+    expect(s.windowMs).toBe(3);
   });
 
   test("busy factor 0 keeps the fixed window, and no window exceeds the maximum", () => {
@@ -98,8 +133,11 @@ describe("flush window", () => {
     expect(fixed.turns.length).toBe(1);
 
     const capped = harness({ flushMs: 800, busyFactor: 5, maxMs: 1000 });
-    capped.s.request();
-    capped.runDue();
+    for (let i = 0; i < 2; i++) {
+      capped.s.request();
+      capped.at(10_000 * (i + 1)); // past any window: each request flushes on the next turn
+      capped.runDue();
+    }
     expect(capped.s.windowMs).toBe(1000);
   });
 
