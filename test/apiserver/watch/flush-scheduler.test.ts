@@ -8,8 +8,8 @@
 import { describe, expect, test } from "bun:test";
 import { createFlushScheduler, type FlushSchedulerOptions } from "../../../src/apiserver/watch/flush-scheduler.ts";
 
-/** A scheduler on a fake clock; `flushMs` is how long each flush takes. */
-function harness(o: Partial<FlushSchedulerOptions> & { flushMs?: number } = {}) {
+/** A scheduler on a fake clock; `flushMs` is how long each flush takes (or a function giving it). */
+function harness(o: Partial<FlushSchedulerOptions> & { flushMs?: number | (() => number) } = {}) {
   let t = 0;
   let flushes = 0;
   const turns: (() => void)[] = [];
@@ -20,7 +20,7 @@ function harness(o: Partial<FlushSchedulerOptions> & { flushMs?: number } = {}) 
     maxMs: 1000,
     run() {
       flushes++;
-      t += o.flushMs ?? 0;
+      t += typeof o.flushMs === "function" ? o.flushMs() : (o.flushMs ?? 0);
     },
     now: () => t,
     after(fn, ms) {
@@ -94,34 +94,19 @@ describe("flush window", () => {
   });
 
   test("one flush slowed by a pause does not hold back the next change", () => {
-    let clock = 0;
-    let flushMs = 1;
-    let flushes = 0;
-    const timers: number[] = [];
-    const s = createFlushScheduler({
-      delayMs: 2,
-      busyFactor: 3,
-      maxMs: 1000,
-      run() {
-        flushes++;
-        clock += flushMs;
-      },
-      now: () => clock,
-      after(_fn, ms) {
-        timers.push(clock + ms);
-        return () => undefined;
-      },
-      nextTurn: (fn) => fn(),
-    });
+    let ms = 1;
+    const h = harness({ busyFactor: 3, flushMs: () => ms });
     // 100 watchers, a change every 10 ms: flushes take 1 ms, then one is descheduled for 6 ms.
-    for (const [at, ms] of [[0, 1], [10, 1], [20, 6], [30, 1]] as const) {
-      clock = at;
-      flushMs = ms;
-      s.request();
+    for (const [at, took] of [[0, 1], [10, 1], [20, 6], [30, 1]] as const) {
+      h.at(at);
+      ms = took;
+      h.s.request();
+      expect(h.turns.length).toBe(1); // goes out on the next turn: no window scaled to the slow flush (3 × 6 = 18 ms)
+      h.runDue();
     }
-    expect(flushes).toBe(4); // each change went out on the next turn
-    expect(timers).toEqual([]); // none waited for a window scaled to the slow flush (3 × 6 = 18 ms)
-    expect(s.windowMs).toBe(3);
+    expect(h.flushes).toBe(4);
+    expect(h.timers).toEqual([]);
+    expect(h.s.windowMs).toBe(3);
   });
 
   test("busy factor 0 keeps the fixed window, and no window exceeds the maximum", () => {
