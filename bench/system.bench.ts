@@ -31,6 +31,7 @@ import { machineInfo, renderJson, renderTable, writeReadme, type Results } from 
 import { runFanOut } from "./system/scenarios/fan-out.ts";
 import { runFanOutFloor } from "./system/scenarios/fan-out-floor.ts";
 import { runMode } from "./system/scenarios/mode-comparison.ts";
+import { runModeCpuRounds } from "./system/scenarios/mode-cpu-rounds.ts";
 import { runWriteThroughput } from "./system/scenarios/write-throughput.ts";
 import { runWorkerScaling } from "./system/scenarios/worker-scaling.ts";
 import { renderTargetLines } from "./system/targets.ts";
@@ -104,6 +105,8 @@ async function main(): Promise<void> {
   const streaming = await runMode("streaming", p, backend, writer, pool, log);
   log("polling mode:");
   const polling = await runMode("polling", p, backend, writer, pool, log);
+  log(`backend CPU, streaming vs polling (${p.cpuRounds} alternating rounds of ${p.cpuRoundMs / 1000} s):`);
+  const modeCpu = await runModeCpuRounds(p, backend, writer, pool, log);
   log("fan-out (streaming):");
   const fanout = await runFanOut(p, backend, writer, pool, log);
   log("fan-out floor (reference raw-socket server, same clients):");
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
     profile: p,
     preload,
     modes: { streaming, polling },
+    modeCpu,
     fanout,
     floor,
     scaling,

@@ -21,6 +21,9 @@ export interface Profile {
   /** Paced Update rate and duration of the load window per mode. */
   loadRate: number;
   loadMs: number;
+  /** Alternating streaming/polling rounds measuring the backend's CPU under the same writes (scenarios/mode-cpu-rounds.ts). */
+  cpuRounds: number;
+  cpuRoundMs: number;
   /** Polling interval of the polling API server (the default). */
   pollingInterval: string;
   pollingIntervalMs: number;
@@ -73,6 +76,8 @@ export function profileFor(quick: boolean, storage: string): Profile {
       idleMs: 10_000,
       warmupMs: 3_000,
       loadMs: 5_000,
+      cpuRounds: 2,
+      cpuRoundMs: 5_000,
       rssWatchers: 2000,
       fanoutLevels: [1000, 2000],
       steadyRounds: 1,
@@ -91,6 +96,8 @@ export function profileFor(quick: boolean, storage: string): Profile {
     idleMs: 30_000,
     warmupMs: 10_000,
     loadMs: 20_000,
+    cpuRounds: 4,
+    cpuRoundMs: 10_000,
     rssWatchers: 10_000,
     fanoutLevels: [1000, 2000, 5000, 10_000],
     steadyRounds: 3,

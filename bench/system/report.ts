@@ -7,12 +7,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import type { ModeResult } from "./scenarios/mode-comparison.ts";
+import type { ModeCpuRounds } from "./scenarios/mode-cpu-rounds.ts";
 import { fanOutHeadline, type FanOutResult } from "./scenarios/fan-out.ts";
 import type { WriteThroughput } from "./scenarios/write-throughput.ts";
 import type { FloorResult } from "./scenarios/fan-out-floor.ts";
 import { variantName, type ScalingResult } from "./scenarios/worker-scaling.ts";
 import { apiCpuMsPer1000 } from "./scenarios/fan-out-rounds.ts";
-import { measuredText, verdicts, verdictText, wireBytesPerEvent } from "./targets.ts";
+import { measuredText, streamingP99s, verdicts, verdictText, wireBytesPerEvent } from "./targets.ts";
 import type { Profile } from "./profile.ts";
 import { median } from "./latency.ts";
 import { REPO_ROOT } from "./launcher.ts";
@@ -33,6 +34,8 @@ export interface Results {
   profile: Profile;
   preload: { objects: number; ms: number };
   modes: { streaming: ModeResult; polling: ModeResult };
+  /** The backend's CPU in alternating streaming/polling rounds (and the streaming rounds' latency). */
+  modeCpu: ModeCpuRounds;
   fanout: FanOutResult;
   floor: FloorResult;
   /** Fan-out with 1, 2, … API-server workers, unpinned and pinned apart from the clients. */
@@ -143,6 +146,13 @@ export function renderTable(r: Results): string {
     ["load: API server RSS (MiB)", mib(s.load.apiServer.rssKiB), mib(p.load.apiServer.rssKiB), ""],
   ];
   out.push(...pad(rows));
+  const mc = r.modeCpu;
+  out.push(
+    `Backend CPU while writing, alternating rounds (${pr.modeWatchers} watchers, ${int(mc.writesPerWindow)} Updates at ${pr.loadRate}/s per window, order alternating): ` +
+      mc.rounds.map((x, i) => `round ${i + 1} streaming ${f(x.streaming, 2)} s ÷ polling ${f(x.polling, 2)} s = ${f(x.streaming / x.polling, 2)}×`).join("; ") +
+      `; median ${f(mc.medianRatio, 2)}×.`,
+  );
+  out.push(`Streaming p99 per window (the comparison above, then each round's streaming window): ${streamingP99s(r).map((x) => f(x, 2)).join(", ")} ms; median ${f(median(streamingP99s(r)), 2)} ms.`);
   out.push("");
 
   const fo = r.fanout;
@@ -214,6 +224,7 @@ export function renderTable(r: Results): string {
   const problems = [
     ...r.modes.streaming.problems.map((x) => `streaming: ${x}`),
     ...r.modes.polling.problems.map((x) => `polling: ${x}`),
+    ...r.modeCpu.problems.map((x) => `backend CPU rounds: ${x}`),
     ...fo.problems.map((x) => `fan-out: ${x}`),
     ...r.scaling.problems.map((x) => `worker scaling: ${x}`),
   ];
@@ -282,6 +293,12 @@ export function renderJson(r: Results): string {
     },
     rss_kib_per_idle_watcher: round(r.fanout.rss.kibPerWatcher, 2),
     backend_cpu_s_while_writing: { streaming: round(s.during.backend.cpuSeconds, 2), polling: round(p.during.backend.cpuSeconds, 2) },
+    backend_cpu_rounds: {
+      writes_per_window: r.modeCpu.writesPerWindow,
+      rounds: r.modeCpu.rounds.map((x) => ({ streaming_s: round(x.streaming, 2), polling_s: round(x.polling, 2), streaming_p99_ms: round(x.streamingLatency.fromAck.p99) })),
+      median_ratio: round(r.modeCpu.medianRatio, 3),
+    },
+    streaming_p99_ms_per_window: streamingP99s(r).map((x) => round(x)),
     api_server_cpu_ms_per_1000_deliveries: { api_server: round(median(r.fanout.steady.map(apiCpuMsPer1000)), 2), reference: round(r.floor.cpuMsPer1000, 2) },
     wire_bytes_per_event: Object.fromEntries(Object.entries(wireBytesPerEvent(r)).map(([k, v]) => [k, Math.round(v)])),
     worker_scaling: {

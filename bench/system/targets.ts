@@ -60,6 +60,15 @@ export function wireBytesPerEvent(r: Results): { streamingSteady: number; stream
   };
 }
 
+/**
+ * Streaming p99 at 100 watchers in every window that measured it: the mode comparison's, then each
+ * backend-CPU round's streaming window (the same watchers and write rate). Their median is the
+ * figure, since one window's p99 hangs on a handful of events that met a pause somewhere on the host.
+ */
+export function streamingP99s(r: Results): number[] {
+  return [r.modes.streaming.latency.fromAck.p99, ...r.modeCpu.rounds.map((x) => x.streamingLatency.fromAck.p99)];
+}
+
 /** The pinned variant with the lowest p99 (the server's own floor), if any ran. */
 export function bestPinned(r: Results) {
   const pinned = r.scaling.variants.filter((v) => v.serverCpus && defaultFlush(v));
@@ -84,6 +93,8 @@ export function verdicts(r: Results): TargetVerdict[] {
   const cpu = median(r.fanout.steady.map(apiCpuMsPer1000));
   const wire = wireBytesPerEvent(r);
   const rounds = `median of ${r.fanout.steady.length} round(s), 1 worker`;
+  const p99s = median(streamingP99s(r));
+  const windows = streamingP99s(r).length;
   return [
     atMost("p99 at 1,000 watchers × 100 events/s ÷ reference p99", 1.5, h.p99 / ref, "×", `API server ${f(h.p99, 2)} ms ÷ raw-socket reference ${f(ref, 2)} ms`, rounds),
     atMost(
@@ -94,14 +105,15 @@ export function verdicts(r: Results): TargetVerdict[] {
       r.scaling.pinnedReference ? `pinned reference ${f(r.scaling.pinnedReference.latency.fromAck.p99, 2)} ms` : "no pinned reference",
       pinned ? `${pinned.workers} worker(s) pinned to CPU ${pinned.serverCpus}` : (r.scaling.pinSkipped ?? "not run"),
     ),
-    atMost("streaming p99, 100 watchers", 3, s.latency.fromAck.p99, "ms", `polling p99 ${f(p.latency.fromAck.p99, 0)} ms`),
-    atLeast("polling p50 ÷ streaming p99, 100 watchers", 1000, p.latency.fromAck.p50 / s.latency.fromAck.p99, "×", `${f(p.latency.fromAck.p50, 0)} ms ÷ ${f(s.latency.fromAck.p99, 2)} ms`),
+    atMost("streaming p99, 100 watchers", 3, p99s, "ms", `polling p99 ${f(p.latency.fromAck.p99, 0)} ms`, `median of ${windows} windows: ${streamingP99s(r).map((x) => f(x, 2)).join(", ")} ms`),
+    atLeast("polling p50 ÷ streaming p99, 100 watchers", 1000, p.latency.fromAck.p50 / p99s, "×", `${f(p.latency.fromAck.p50, 0)} ms ÷ ${f(p99s, 2)} ms`, `streaming p99: median of ${windows} windows`),
     atMost(
       "backend CPU under 100 writes/s, streaming ÷ polling",
       1,
-      s.during.backend.cpuSeconds / p.during.backend.cpuSeconds,
+      r.modeCpu.medianRatio,
       "×",
-      `${f(s.during.backend.cpuSeconds, 2)} s ÷ ${f(p.during.backend.cpuSeconds, 2)} s over ${f(s.during.ms / 1000, 0)} s of writes`,
+      `rounds ${r.modeCpu.rounds.map((x) => f(x.streaming / x.polling, 2)).join(", ")}; one ${f(s.during.ms / 1000, 0)} s window each: ${f(s.during.backend.cpuSeconds, 2)} s ÷ ${f(p.during.backend.cpuSeconds, 2)} s`,
+      `median of ${r.modeCpu.rounds.length} alternating rounds of ${int(r.modeCpu.writesPerWindow)} writes`,
     ),
     atMost(
       "API-server CPU per 1,000 deliveries, steady load",
