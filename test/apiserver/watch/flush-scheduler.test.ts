@@ -146,15 +146,22 @@ describe("flush window", () => {
       },
       nextTurn: (fn) => fn(),
     });
+    carried = 1;
+    s.request(); // a trickle of 10 ms flushes: from the second on, the window is 3 × 10 ms
+    clock = 20;
+    s.request();
+    expect(s.windowMs).toBe(30);
+    carried = 16;
+    clock = 60;
     s.request(); // a burst: 16 events in a 10 ms flush
     expect(s.windowMs).toBe(2);
     carried = 15;
-    clock = 12;
-    s.request(); // past the 2 ms window: flushes at once; a trickle widens it to 3 × 10 ms
+    clock = 72;
+    s.request(); // past the 2 ms window: flushes at once; a trickle widens it to 3 × 10 ms again
     expect(s.windowMs).toBe(30);
-    clock = 25;
+    clock = 85;
     s.request();
-    expect(timers).toEqual([42]);
+    expect(timers).toEqual([102]);
   });
 
   test("close drops a pending flush and ignores later requests", () => {
