@@ -9,9 +9,9 @@
  *
  * Starts one backend (`src/main.ts backend`), then API servers (`src/main.ts apiserver`) one after
  * another — streaming, polling (default 5 s interval), and streaming again for fan-out and writes —
- * each reaching the backend through a byte-counting TCP proxy in this process. Watch clients are
+ * each connected to the backend directly (bytes on that hop read from the kernel's socket counters). Watch clients are
  * raw HTTP/1.1 sockets in a separate process. Everything is measured from the outside (/proc, the
- * backend's /metrics, the proxy, client-side receipt times). Fan-out is also measured with 1, 2, …
+ * backend's /metrics, `ss` socket counters, client-side receipt times). Fan-out is also measured with 1, 2, …
  * API-server workers, unpinned and pinned apart from the clients (scenarios/worker-scaling.ts).
  * Prints a table, one JSON line per target (targets.ts) and, as the LAST line, one JSON object.
  * Not part of the test suite.

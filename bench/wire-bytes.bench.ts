@@ -5,8 +5,8 @@
  *   npx bun run bench/wire-bytes.bench.ts [--quick]
  *
  * Real processes, as in the system bench (bench/system/stack.ts): one backend (memory store, 1,000
- * Services), then for each mode an API server reaching it through a counting proxy, with one HTTP
- * watcher on the Services of the namespace. Two windows per mode, counted at the proxy (both
+ * Services), then for each mode an API server connected to it, with one HTTP
+ * watcher on the Services of the namespace. Two windows per mode, counted by the kernel on the API server's sockets to the backend (both
  * directions, HTTP/2 framing included):
  *  - steady: paced Updates (100/s), bytes per write — each change alone on a streaming hop;
  *  - burst: `BATCHES` Sync batches of 500 changes back to back (the system bench's burst round),
@@ -18,7 +18,7 @@
 import { benchService, createBackendWriter, pacedUpdates, type BackendWriter } from "./system/backend-writer.ts";
 import { installCleanupHandlers, runBenchmark } from "./system/cleanup.ts";
 import { startApiServerProc, startBackendProc, type ApiServerProc } from "./system/stack.ts";
-import type { CountingProxy } from "./system/counting-proxy.ts";
+import type { WireCounter } from "./system/wire-counter.ts";
 
 const quick = process.argv.includes("--quick");
 const NS = "bench";
@@ -30,8 +30,8 @@ const BATCH = 500;
 const POLL_MS = 5000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const bytesOf = (p: CountingProxy) => {
-  const c = p.counts();
+const bytesOf = async (p: WireCounter) => {
+  const c = await p.counts();
   return c.up + c.down;
 };
 
@@ -55,12 +55,12 @@ function openWatcher(port: number, rv: string) {
   return { state, stop: () => ac.abort(), done };
 }
 
-/** Waits until `proxy` has carried nothing new for `quietMs`. */
-async function quiet(proxy: CountingProxy, quietMs = 300): Promise<void> {
-  let last = bytesOf(proxy);
+/** Waits until the hop `wire` counts has carried nothing new for `quietMs`. */
+async function quiet(wire: WireCounter, quietMs = 300): Promise<void> {
+  let last = await bytesOf(wire);
   for (;;) {
     await sleep(quietMs);
-    const now = bytesOf(proxy);
+    const now = await bytesOf(wire);
     if (now === last) return;
     last = now;
   }
@@ -75,7 +75,7 @@ async function settle(api: ApiServerProc, watcher: ReturnType<typeof openWatcher
   const deadline = Date.now() + 60_000;
   while (watcher.state.changes < want && Date.now() < deadline) await sleep(20);
   if (watcher.state.changes < want) throw new Error(`streaming watcher got ${watcher.state.changes} of ${want} changes`);
-  await quiet(api.proxy);
+  await quiet(api.wire);
 }
 
 async function measureMode(mode: "streaming" | "polling", backendPort: number, writer: BackendWriter, tag: string) {
@@ -83,21 +83,21 @@ async function measureMode(mode: "streaming" | "polling", backendPort: number, w
   try {
     const watcher = openWatcher(api.port, await writer.currentRv());
     await sleep(1500); // snapshot / first poll and connection set-up out of the windows
-    await quiet(api.proxy);
+    await quiet(api.wire);
 
-    let before = bytesOf(api.proxy);
+    let before = await bytesOf(api.wire);
     const paced = await pacedUpdates(writer, { namespace: NS, objects: OBJECTS, rate: RATE, count: STEADY_WRITES, tag: `${tag}-${mode}-steady` });
     await settle(api, watcher, paced.acks.length);
-    const steady = (bytesOf(api.proxy) - before) / Math.max(1, paced.acks.length);
+    const steady = (await bytesOf(api.wire) - before) / Math.max(1, paced.acks.length);
 
     const seen = watcher.state.changes;
-    before = bytesOf(api.proxy);
+    before = await bytesOf(api.wire);
     for (let b = 0; b < BATCHES; b++) {
       await writer.syncUpsert(Array.from({ length: BATCH }, (_, k) => benchService(NS, (b * BATCH + k) % OBJECTS, `${tag}-${mode}-burst-${b}-${k}`)));
     }
     // the streaming watcher sees every change; a poller only the last state of each object
     await settle(api, watcher, seen + BATCHES * BATCH);
-    const burst = (bytesOf(api.proxy) - before) / (BATCHES * BATCH);
+    const burst = (await bytesOf(api.wire) - before) / (BATCHES * BATCH);
     watcher.stop();
     return { steady, burst };
   } finally {

@@ -1,11 +1,11 @@
 /**
  * A measurement window: everything the benchmark reads from outside at its start and end — the
- * backend's RPC counters, the proxy's byte counts, CPU and RSS of the backend and the API server
+ * backend's RPC counters, the kernel's byte counts on the API server↔backend hop, CPU and RSS of the backend and the API server
  * from /proc, the client process's CPU — turned into per-window figures.
  */
 import { rpcRates, scrapeRpcCounts, type RpcCounts } from "./backend-rpc-counter.ts";
 import type { BenchBackendAccess } from "./backend-access.ts";
-import type { CountingProxy, WireCounts } from "./counting-proxy.ts";
+import type { WireCounter, WireCounts } from "./wire-counter.ts";
 import type { Child } from "./launcher.ts";
 import { procDelta, sampleProc, type ProcDelta, type ProcSample } from "./proc-stats.ts";
 
@@ -43,13 +43,14 @@ export interface WindowTargets {
   backendAccess?: BenchBackendAccess;
   backend: Child;
   apiServer: Child;
-  proxy: CountingProxy;
+  wire: WireCounter;
   client: Child;
 }
 
 async function mark(t: WindowTargets): Promise<Marks> {
   const rpc = await scrapeRpcCounts(t.backendPort, t.backendAccess);
-  return { t: performance.now(), rpc, wire: t.proxy.counts(), backend: t.backend.sample(), api: t.apiServer.sample(), client: t.client.sample(), bench: sampleProc(process.pid) };
+  const wire = await t.wire.counts();
+  return { t: performance.now(), rpc, wire, backend: t.backend.sample(), api: t.apiServer.sample(), client: t.client.sample(), bench: sampleProc(process.pid) };
 }
 
 /** Opens a window now; `close()` returns its figures. */

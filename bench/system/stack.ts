@@ -1,10 +1,10 @@
 /**
  * The system under test, as real processes: one backend (`src/main.ts backend`) and API servers
- * (`src/main.ts apiserver`) in a chosen watch mode, each reaching the backend through its own
- * counting proxy. Only 127.0.0.1 and free ports are used.
+ * (`src/main.ts apiserver`) in a chosen watch mode, each connected to the backend directly, its
+ * bytes on that hop counted by the kernel (wire-counter.ts). Only 127.0.0.1 and free ports are used.
  */
 import { join } from "node:path";
-import { startCountingProxy, type CountingProxy } from "./counting-proxy.ts";
+import { createWireCounter, type WireCounter } from "./wire-counter.ts";
 import { freePort, launch, type Child } from "./launcher.ts";
 import type { BenchBackendAccess } from "./backend-access.ts";
 import { BACKEND_ALLOCATOR_ENV } from "../../src/runtime/allocator-env.ts";
@@ -20,7 +20,8 @@ export interface ApiServerProc {
   child: Child;
   port: number;
   mode: "streaming" | "polling";
-  proxy: CountingProxy;
+  /** Bytes between this API server and the backend. */
+  wire: WireCounter;
   stop(): Promise<void>;
 }
 
@@ -38,7 +39,8 @@ export async function startBackendProc(storage: string, access?: BenchBackendAcc
 }
 
 /**
- * Starts an API server in `mode` whose BACKEND_ENDPOINT is a fresh counting proxy to the backend;
+ * Starts an API server in `mode` connected to the backend, with a wire counter on its connections
+ * to it (wire-counter.ts: the kernel's byte counts, nothing on the hop);
  * `workers` > 1 runs it in worker mode (NETGUARD_API_WORKERS: that many threads on one port);
  * `flushDelay` sets WATCH_FLUSH_DELAY (the shortest coalescing window of flushes to watchers),
  * `busyFactor` WATCH_FLUSH_BUSY_FACTOR (the window in flush durations); `root` runs
@@ -52,17 +54,14 @@ export async function startApiServerProc(
   o: { workers?: number; flushDelay?: string; busyFactor?: string; root?: string } = {},
 ): Promise<ApiServerProc> {
   const workers = o.workers ?? 1;
-  const proxy = await startCountingProxy(backendPort);
   const port = await freePort();
-  let child: Child;
-  try {
-    child = await launch({
-      name: `API server (${mode}${workers > 1 ? `, ${workers} workers` : ""}${o.flushDelay !== undefined ? `, flush ${o.flushDelay}` : ""}${o.busyFactor !== undefined ? `, busy factor ${o.busyFactor}` : ""})`,
+  const child = await launch({
+    name: `API server (${mode}${workers > 1 ? `, ${workers} workers` : ""}${o.flushDelay !== undefined ? `, flush ${o.flushDelay}` : ""}${o.busyFactor !== undefined ? `, busy factor ${o.busyFactor}` : ""})`,
       args: [o.root ? join(o.root, "src", "main.ts") : "src/main.ts", "apiserver"],
       env: {
         NETGUARD_API_ADDR: `127.0.0.1:${port}`,
         NETGUARD_API_INSECURE: "true",
-        BACKEND_ENDPOINT: `127.0.0.1:${proxy.port}`,
+        BACKEND_ENDPOINT: `127.0.0.1:${backendPort}`,
         WATCH_MODE: mode,
         WATCH_POLLING_INTERVAL: pollingInterval,
         NETGUARD_API_WORKERS: String(workers),
@@ -72,18 +71,11 @@ export async function startApiServerProc(
       },
       ready: /API server listening on/,
     });
-  } catch (e) {
-    await proxy.close();
-    throw e;
-  }
   return {
     child,
     port,
     mode,
-    proxy,
-    async stop() {
-      await child.stop();
-      await proxy.close();
-    },
+    wire: createWireCounter(child.pid, backendPort),
+    stop: () => child.stop(),
   };
 }

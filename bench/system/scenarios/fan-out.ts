@@ -51,7 +51,7 @@ const BASE_WATCHERS = 10;
 export async function runFanOut(p: Profile, backend: BackendProc, writer: BackendWriter, pool: WatchPool, log: (s: string) => void): Promise<FanOutResult> {
   const problems: string[] = [];
   const api = await startApiServerProc("streaming", backend.port, undefined, backend.access);
-  const targets = { backendPort: backend.port, backendAccess: backend.access, backend: backend.child, apiServer: api.child, proxy: api.proxy, client: pool.process };
+  const targets = { backendPort: backend.port, backendAccess: backend.access, backend: backend.child, apiServer: api.child, wire: api.wire, client: pool.process };
   const path = async () => watchPath(p.namespace, await writer.currentRv());
   let tag = 0;
   const rounds: RoundContext = { p, writer, pool, targets, problems, log };

@@ -1,6 +1,6 @@
 /**
  * Streaming vs polling under the same workload. For one mode: start an API server in that mode
- * (through its own counting proxy), connect the watchers from the current resourceVersion, then
+ * (connected to the backend directly; its bytes counted by the kernel), connect the watchers from the current resourceVersion, then
  *  1. idle window: no writes — what does merely keeping watches open cost the backend?
  *  2. load window: paced Connect `Update`s to the backend (distinct objects, so a poller can see
  *     each one), until every watcher has every event or the drain timeout passes; latency is
@@ -50,7 +50,7 @@ export async function runMode(
   const problems: string[] = [];
   const api = await startApiServerProc(mode, backend.port, p.pollingInterval, backend.access);
   try {
-    const targets = { backendPort: backend.port, backendAccess: backend.access, backend: backend.child, apiServer: api.child, proxy: api.proxy, client: pool.process };
+    const targets = { backendPort: backend.port, backendAccess: backend.access, backend: backend.child, apiServer: api.child, wire: api.wire, client: pool.process };
     const rv = await writer.currentRv();
     const open = await pool.open(api.port, watchPath(p.namespace, rv), p.modeWatchers);
     log(`  ${mode}: ${open.opened} watchers connected in ${open.ms.toFixed(0)} ms${open.failed ? `, ${open.failed} failed (${open.lastConnectFailure})` : ""}`);

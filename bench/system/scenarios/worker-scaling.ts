@@ -6,7 +6,7 @@
  *  - unpinned: workers 1, 2 and the machine's core count (when more than 2); everything shares the
  *    machine's cores, as in the headline fan-out figures;
  *  - pinned (taskset, cpu-pin.ts): the server side — the API server and the backend that feeds it —
- *    on the first half of the CPUs, the watch clients and this process (writer and proxy: the load)
+ *    on the first half of the CPUs, the watch clients and this process (the writer: the load)
  *    on the rest; workers 1 and (with 4+ cores) one per server CPU. The reference raw-socket
  *    server (no backend) is pinned the same way, so the server's own floor — what it costs when its
  *    clients do not share its cores — is visible beside it.
@@ -95,7 +95,7 @@ export async function runWorkerScaling(p: Profile, backend: BackendProc, writer:
   const problems: string[] = [];
   const watchers = p.fanoutLevels[0]!;
   const variants: ScalingVariant[] = [];
-  // The load side (watch clients, this process's writer and proxy); the backend is pinned with the API server.
+  // The load side (watch clients, this process's writer); the backend is pinned with the API server.
   const others = [pool.process.pid, process.pid];
   const variantsPlanned = plan();
   const pins = variantsPlanned.some((v) => v.serverCpus);
@@ -107,7 +107,7 @@ export async function runWorkerScaling(p: Profile, backend: BackendProc, writer:
         if (v.serverCpus) for (const pid of [api.child.pid, backend.child.pid]) pinProcess(pid, v.serverCpus);
         else if (pins) pinProcess(backend.child.pid, allCpus());
         const name = variantName(v);
-        const targets = { backendPort: backend.port, backendAccess: backend.access, backend: backend.child, apiServer: api.child, proxy: api.proxy, client: pool.process };
+        const targets = { backendPort: backend.port, backendAccess: backend.access, backend: backend.child, apiServer: api.child, wire: api.wire, client: pool.process };
         const rounds: RoundContext = { p, writer, pool, targets, problems, log };
         const o = await pool.open(api.port, watchPath(p.namespace, await writer.currentRv()), watchers, 500);
         if (o.failed) problems.push(`${name}: ${o.failed} connections failed: ${o.lastConnectFailure}`);
