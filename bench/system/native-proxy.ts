@@ -1,8 +1,9 @@
 /**
- * The byte-counting TCP forwarder inside counting-proxy-process.ts, on Bun's native sockets
- * (`Bun.listen`, `Bun.connect`): every Watch message crosses it, so its cost per message is added
- * to every measured latency. Bytes are counted per direction as they arrive; no parsing. A full
- * receiver stops the sender (pause until drained), so nothing piles up in between.
+ * A byte-counting TCP forwarder on Bun's native sockets (`Bun.listen`, `Bun.connect`), for tests
+ * that check how many bytes batched Watch messages take on the wire (test/rpc/watch-batches,
+ * test/apiserver/watch/backend-batches). Bytes are counted per direction as they arrive; no
+ * parsing. A full receiver stops the sender (pause until drained), so nothing piles up in between.
+ * The system benchmark puts nothing on the hop and reads the kernel's counters (wire-counter.ts).
  */
 import type { Socket } from "bun";
 
