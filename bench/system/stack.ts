@@ -57,20 +57,20 @@ export async function startApiServerProc(
   const port = await freePort();
   const child = await launch({
     name: `API server (${mode}${workers > 1 ? `, ${workers} workers` : ""}${o.flushDelay !== undefined ? `, flush ${o.flushDelay}` : ""}${o.busyFactor !== undefined ? `, busy factor ${o.busyFactor}` : ""})`,
-      args: [o.root ? join(o.root, "src", "main.ts") : "src/main.ts", "apiserver"],
-      env: {
-        NETGUARD_API_ADDR: `127.0.0.1:${port}`,
-        NETGUARD_API_INSECURE: "true",
-        BACKEND_ENDPOINT: `127.0.0.1:${backendPort}`,
-        WATCH_MODE: mode,
-        WATCH_POLLING_INTERVAL: pollingInterval,
-        NETGUARD_API_WORKERS: String(workers),
-        ...(o.flushDelay !== undefined ? { WATCH_FLUSH_DELAY: o.flushDelay } : {}),
-        ...(o.busyFactor !== undefined ? { WATCH_FLUSH_BUSY_FACTOR: o.busyFactor } : {}),
-        ...access?.apiServerEnv,
-      },
-      ready: /API server listening on/,
-    });
+    args: [o.root ? join(o.root, "src", "main.ts") : "src/main.ts", "apiserver"],
+    env: {
+      NETGUARD_API_ADDR: `127.0.0.1:${port}`,
+      NETGUARD_API_INSECURE: "true",
+      BACKEND_ENDPOINT: `127.0.0.1:${backendPort}`,
+      WATCH_MODE: mode,
+      WATCH_POLLING_INTERVAL: pollingInterval,
+      NETGUARD_API_WORKERS: String(workers),
+      ...(o.flushDelay !== undefined ? { WATCH_FLUSH_DELAY: o.flushDelay } : {}),
+      ...(o.busyFactor !== undefined ? { WATCH_FLUSH_BUSY_FACTOR: o.busyFactor } : {}),
+      ...access?.apiServerEnv,
+    },
+    ready: /API server listening on/,
+  });
   return {
     child,
     port,

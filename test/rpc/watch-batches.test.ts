@@ -11,7 +11,7 @@ import { NetguardService, SyncOp, type WatchEvent } from "../../src/gen/netguard
 import { netguardRegistry } from "../../src/wire/registry.ts";
 import { unbatchWatchEvent } from "../../src/wire/watch-batches.ts";
 import type { KubeObject } from "../../src/kinds/model.ts";
-import { listenCountingProxy } from "../../bench/system/native-proxy.ts";
+import { startCountingProxy } from "../helpers/counting-proxy.ts";
 import { clientFor } from "../helpers/backend-harness.ts";
 import { sample } from "../helpers/fixtures.ts";
 import { createObj, watchKindRpc } from "../helpers/rpc-helpers.ts";
@@ -131,7 +131,7 @@ describe("batched Watch messages", () => {
     };
     const bytesPerEvent: Record<string, number> = {};
     for (const [label, batch] of [["batched", true], ["plain", false]] as const) {
-      const proxy = listenCountingProxy(port);
+      const proxy = await startCountingProxy(port);
       try {
         const viaProxy = createClient(NetguardService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${proxy.port}`, interceptors: [seeEncoding] }));
         const w = watchFrom(viaProxy, Service, b.engine.currentRv, { batch });
@@ -145,7 +145,7 @@ describe("batched Watch messages", () => {
         w.stop();
         while ((b.activeWatches.get("Service") ?? 0) > 0) await sleep(10);
       } finally {
-        proxy.close();
+        await proxy.close();
       }
     }
     expect(encodings[0]).toBe("gzip");

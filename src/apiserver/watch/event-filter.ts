@@ -13,12 +13,12 @@ export interface WatchFilter {
   /** Nothing is filtered out. */
   readonly everything: boolean;
   /**
-   * Set on filters that are shared objects (one for no selector, one per namespace): watchers
+   * True for filters that are shared objects (one for no selector, one per namespace): watchers
    * holding the same such filter see the same events with the same types, so at the same position
    * they share one coalesced chunk per flush (shared-chunks.ts looks chunks up by the filter object).
-   * Undefined for filters that do not share (label and field selectors).
+   * False for filters that do not share (label and field selectors).
    */
-  readonly shareKey: string | undefined;
+  readonly shareable: boolean;
   accepts(obj: KubeObject): boolean;
   /** The event type this watcher sees for `ev`, or undefined when the event is not for it. */
   typeFor(ev: CacheEvent): ChangeType | undefined;
@@ -55,7 +55,7 @@ function namespaceFilter(namespace: string): NamespaceWatchFilter {
 /** No selector at all: one filter shared by every such watcher. */
 const EVERYTHING: WatchFilter = {
   everything: true,
-  shareKey: "*",
+  shareable: true,
   accepts: () => true,
   typeFor: (ev) => ev.type,
 };
@@ -64,9 +64,7 @@ const EVERYTHING: WatchFilter = {
 class NamespaceWatchFilter implements WatchFilter {
   readonly everything = false;
   constructor(private readonly namespace: string) {}
-  get shareKey(): string {
-    return this.namespace;
-  }
+  readonly shareable = true;
   accepts(obj: KubeObject): boolean {
     return obj.metadata.namespace === this.namespace;
   }
@@ -78,7 +76,7 @@ class NamespaceWatchFilter implements WatchFilter {
 /** One object per watcher with shared methods: an idle watcher's filter holds no closures. */
 class ObjectWatchFilter implements WatchFilter {
   readonly everything: boolean;
-  readonly shareKey = undefined;
+  readonly shareable = false;
   constructor(private readonly f: ObjectFilter) {
     this.everything = f.everything;
   }

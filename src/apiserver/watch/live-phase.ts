@@ -17,7 +17,7 @@ export function writeLive(w: WatchClient, parts: Uint8Array[], budget: number, s
   const ring = cache.ring;
   let nextSeq = w.nextSeq;
   const first = nextSeq < ring.nextSeq ? ring.at(nextSeq)! : undefined;
-  if (shared && w.filter.shareKey !== undefined && parts.length === 0 && !w.columnsPending && first && first.rv > w.watermark) {
+  if (shared && w.filter.shareable && parts.length === 0 && !w.columnsPending && first && first.rv > w.watermark) {
     let chunk = shared.get(w.variant, w.filter, nextSeq);
     if (!chunk) shared.set(w.variant, w.filter, nextSeq, (chunk = buildShared(w, nextSeq)));
     if (chunk.events > 0) parts.push(chunk.bytes);
@@ -45,8 +45,8 @@ export function writeLive(w: WatchClient, parts: Uint8Array[], budget: number, s
 
 /**
  * One chunk of the events from `from` on that `w`'s filter passes (at most MAX_EVENTS_PER_CHUNK),
- * for every watcher at that position with the same share key. It depends on nothing but the
- * position, the filter's key and the wire variant, which is what makes it shareable.
+ * for every watcher at that position with the same filter. It depends on nothing but the
+ * position, the filter and the wire variant, which is what makes it shareable.
  */
 function buildShared(w: WatchClient, from: number): SharedChunk {
   const ring = w.ctx.cache.ring;

@@ -10,7 +10,7 @@ import type { Backend } from "../../../src/backend/backend.ts";
 import { SyncOp } from "../../../src/gen/netguard/v1/service_pb.ts";
 import { kindByName } from "../../../src/kinds/kind-table.ts";
 import type { KubeObject } from "../../../src/kinds/model.ts";
-import { listenCountingProxy, type NativeProxy } from "../../../bench/system/native-proxy.ts";
+import { startCountingProxy, type CountingProxy } from "../../helpers/counting-proxy.ts";
 import { clientFor, startTestBackend } from "../../helpers/backend-harness.ts";
 import { sample } from "../../helpers/fixtures.ts";
 import { syncReq } from "../../rpc/rpc-kit.ts";
@@ -28,10 +28,10 @@ function services(n: number, tag: string): KubeObject[] {
   });
 }
 
-async function stack(): Promise<{ b: Backend; proxy: NativeProxy; api: BackendClient }> {
+async function stack(): Promise<{ b: Backend; proxy: CountingProxy; api: BackendClient }> {
   const b = await startTestBackend();
   cleanups.push(() => b.close());
-  const proxy = listenCountingProxy(Number(new URL(b.url).port));
+  const proxy = await startCountingProxy(Number(new URL(b.url).port));
   cleanups.push(() => proxy.close());
   const api = createBackendClient(`127.0.0.1:${proxy.port}`);
   cleanups.push(() => api.close());
