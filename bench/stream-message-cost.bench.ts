@@ -7,7 +7,7 @@
  * A server process (stream-message/message-server.ts) yields one pre-encoded WatchEvent per open
  * stream every 10 ms and does nothing else. Its CPU over a window is read from /proc with no stream
  * open, then with one stream from this process over gRPC (HTTP/2, what the API server uses) and over
- * the Connect protocol on HTTP/1.1, rounds interleaved; the difference per message is the cost of a
+ * the Connect protocol on HTTP/2 and on HTTP/1.1, rounds interleaved; the difference per message is the cost of a
  * message that is the only thing its event-loop turn does. Prints a table and, last, one JSON line.
  */
 import { createClient } from "@connectrpc/connect";
@@ -23,8 +23,8 @@ const quick = process.argv.includes("--quick");
 const WINDOW_MS = quick ? 4000 : 8000;
 const ROUNDS = quick ? 2 : 4;
 const TICK_MS = 10;
-type Variant = "no stream" | "gRPC (HTTP/2)" | "Connect (HTTP/1.1)";
-const VARIANTS: Variant[] = ["no stream", "gRPC (HTTP/2)", "Connect (HTTP/1.1)"];
+type Variant = "no stream" | "gRPC (HTTP/2)" | "Connect (HTTP/2)" | "Connect (HTTP/1.1)";
+const VARIANTS: Variant[] = ["no stream", "gRPC (HTTP/2)", "Connect (HTTP/2)", "Connect (HTTP/1.1)"];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       let reading: Promise<void> = Promise.resolve();
       if (v !== "no stream") {
         const baseUrl = `http://127.0.0.1:${port}`;
-        const transport = v === "gRPC (HTTP/2)" ? createGrpcTransport({ baseUrl }) : createConnectTransport({ baseUrl, httpVersion: "1.1" });
+        const transport = v === "gRPC (HTTP/2)" ? createGrpcTransport({ baseUrl }) : createConnectTransport({ baseUrl, httpVersion: v === "Connect (HTTP/2)" ? "2" : "1.1" });
         const client = createClient(NetguardService, transport);
         reading = (async () => {
           try {

@@ -18,6 +18,8 @@ export interface Profile {
   idleMs: number;
   /** Paced Updates before the first mode (same rate as the load), so no mode pays the backend's warm-up. */
   warmupMs: number;
+  /** Paced Updates through each new API server before its first measured window (api-warm-up.ts). */
+  apiWarmupWrites: number;
   /** Paced Update rate and duration of the load window per mode. */
   loadRate: number;
   loadMs: number;
@@ -75,6 +77,7 @@ export function profileFor(quick: boolean, storage: string): Profile {
       modeWatchers: 100,
       idleMs: 10_000,
       warmupMs: 3_000,
+      apiWarmupWrites: 100,
       loadMs: 5_000,
       cpuRounds: 2,
       cpuRoundMs: 5_000,
@@ -95,6 +98,7 @@ export function profileFor(quick: boolean, storage: string): Profile {
     modeWatchers: 100,
     idleMs: 30_000,
     warmupMs: 10_000,
+    apiWarmupWrites: 500,
     loadMs: 20_000,
     cpuRounds: 4,
     cpuRoundMs: 10_000,

@@ -1,6 +1,7 @@
 /**
  * Streaming vs polling under the same workload. For one mode: start an API server in that mode
- * (connected to the backend directly; its bytes counted by the kernel), connect the watchers from the current resourceVersion, then
+ * (connected to the backend directly; its bytes counted by the kernel), connect the watchers from the current resourceVersion,
+ * warm the new API server up (api-warm-up.ts), then
  *  1. idle window: no writes — what does merely keeping watches open cost the backend?
  *  2. load window: paced Connect `Update`s to the backend (distinct objects, so a poller can see
  *     each one), until every watcher has every event or the drain timeout passes; latency is
@@ -12,6 +13,7 @@ import { pacedUpdates } from "../backend-writer.ts";
 import type { LatencySummary } from "../latency.ts";
 import { procDelta, type ProcDelta } from "../proc-stats.ts";
 import { openWindow, type WindowFigures } from "../measure-window.ts";
+import { warmUpApiServer } from "../api-warm-up.ts";
 import type { Profile } from "../profile.ts";
 import { startApiServerProc, type BackendProc } from "../stack.ts";
 import { watchPath, type OpenResult, type WaitResult, type WatchPool } from "../watch-pool.ts";
@@ -56,6 +58,8 @@ export async function runMode(
     log(`  ${mode}: ${open.opened} watchers connected in ${open.ms.toFixed(0)} ms${open.failed ? `, ${open.failed} failed (${open.lastConnectFailure})` : ""}`);
     if (open.failed) problems.push(`${open.failed} watch connections failed: ${open.lastConnectFailure}`);
     await sleep(1500); // first poll / stream snapshot done; connection set-up traffic out of the window
+    const warm = await warmUpApiServer(mode, p, writer, pool);
+    if (!warm.complete) problems.push(`${warm.below} of ${warm.watchers} watchers did not get the API server's warm-up writes`);
 
     const idleWin = await openWindow(targets);
     await sleep(p.idleMs);

@@ -3,7 +3,7 @@
  * per mode (mode-comparison.ts) moves by ±20% from run to run on a shared 2-core machine — the
  * backend's own garbage collection and JIT, and whatever else runs — which is as large as the
  * difference being measured. So after the main comparison, each round starts an API server in one
- * mode, connects the same watchers, measures the backend's CPU over `cpuRoundMs` of the same
+ * mode, connects the same watchers, warms it up (api-warm-up.ts), measures the backend's CPU over `cpuRoundMs` of the same
  * Updates, stops it, and does the same in the other mode; the order alternates from round to round
  * so drift favours neither. The figure is the median of the rounds' streaming ÷ polling ratios
  * (each taken between two adjacent windows). The streaming windows also give latency samples.
@@ -14,6 +14,7 @@ import { median, type LatencySummary } from "../latency.ts";
 import { procDelta } from "../proc-stats.ts";
 import type { Profile } from "../profile.ts";
 import { startApiServerProc, type BackendProc } from "../stack.ts";
+import { warmUpApiServer } from "../api-warm-up.ts";
 import { watchPath, type WatchPool } from "../watch-pool.ts";
 
 export interface CpuRound {
@@ -50,6 +51,8 @@ async function cpuWindow(
     const open = await pool.open(api.port, watchPath(p.namespace, rv), p.modeWatchers);
     if (open.failed) problems.push(`${mode} round: ${open.failed} watch connections failed: ${open.lastConnectFailure}`);
     await sleep(1500); // the stream's snapshot or the first poll is done before the window
+    const warm = await warmUpApiServer(mode, p, writer, pool);
+    if (!warm.complete) problems.push(`${mode} round: ${warm.below} of ${warm.watchers} watchers did not get the API server's warm-up writes`);
     if (mode === "streaming") await pool.mark(true);
     const before = backend.child.sample();
     const count = Math.round((p.loadRate * p.cpuRoundMs) / 1000);
