@@ -26,6 +26,7 @@ import { join } from "node:path";
 import { benchService, createBackendWriter, pacedUpdates } from "./system/backend-writer.ts";
 import { installCleanupHandlers, onCleanup, runBenchmark, runCleanup } from "./system/cleanup.ts";
 import { profileChildrenInto } from "./system/launcher.ts";
+import { createHostCpuMeter } from "./system/host-cpu.ts";
 import { profileFor } from "./system/profile.ts";
 import { machineInfo, renderJson, renderTable, writeReadme, type Results } from "./system/report.ts";
 import { runFanOut } from "./system/scenarios/fan-out.ts";
@@ -61,6 +62,7 @@ function runReplicaBenchmark(): never {
 async function main(): Promise<void> {
   if (storageArg === "postgres") runReplicaBenchmark();
   installCleanupHandlers();
+  const hostMeter = createHostCpuMeter();
   const started = performance.now();
   const deadline = setTimeout(() => {
     console.error(`benchmark exceeded ${DEADLINE_MS / 1000} s; stopping`);
@@ -130,6 +132,7 @@ async function main(): Promise<void> {
     scaling,
     writes,
     wallSeconds: (performance.now() - started) / 1000,
+    host: hostMeter?.read(),
   };
   const table = renderTable(results);
   console.log(table);

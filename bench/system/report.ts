@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import type { HostCpu } from "./host-cpu.ts";
 import { join } from "node:path";
 import type { ModeResult } from "./scenarios/mode-comparison.ts";
 import type { ModeCpuRounds } from "./scenarios/mode-cpu-rounds.ts";
@@ -42,6 +43,8 @@ export interface Results {
   scaling: ScalingResult;
   writes: WriteThroughput;
   wallSeconds: number;
+  /** CPU the host spent outside the benchmark's processes over the run (host-cpu.ts); absent without /proc. */
+  host?: HostCpu;
 }
 
 export function machineInfo(quick: boolean, storage: string): Machine {
@@ -109,7 +112,8 @@ export function renderTable(r: Results): string {
   const out: string[] = [];
   out.push(
     `netguard system benchmark${m.quick ? " (--quick)" : ""}: ${m.date}, ${m.cores} cores (${m.cpu}), ${m.runtime}, backend storage ${m.storage}; ` +
-      `wall time ${f(r.wallSeconds, 0)} s; 1-min load average ${f(m.loadAtStart, 2)} at the start, ${f(loadavg()[0]!, 2)} at the end`,
+      `wall time ${f(r.wallSeconds, 0)} s; 1-min load average ${f(m.loadAtStart, 2)} at the start, ${f(loadavg()[0]!, 2)} at the end` +
+      (r.host ? `; outside the benchmark's processes the host used ${f(r.host.otherCores, 2)} of a core on average (${f(r.host.stealCores, 2)} more stolen by the hypervisor)` : ""),
   );
   out.push("");
   out.push(
@@ -266,6 +270,8 @@ export function renderJson(r: Results): string {
   return JSON.stringify({
     machine: r.machine,
     wall_s: round(r.wallSeconds, 1),
+    host_other_cores: r.host ? round(r.host.otherCores, 3) : null,
+    host_steal_cores: r.host ? round(r.host.stealCores, 3) : null,
     latency_ms: { streaming: lat(s), polling: lat(p) },
     latency_ratio_polling_vs_streaming: { p50: round(p.latency.fromAck.p50 / s.latency.fromAck.p50, 1), p99: round(p.latency.fromAck.p99 / s.latency.fromAck.p99, 1) },
     idle_list_calls_per_min: { streaming: round(s.idle.listPerMin, 2), polling: round(p.idle.listPerMin, 2) },
