@@ -58,7 +58,7 @@ export async function runMode(
     log(`  ${mode}: ${open.opened} watchers connected in ${open.ms.toFixed(0)} ms${open.failed ? `, ${open.failed} failed (${open.lastConnectFailure})` : ""}`);
     if (open.failed) problems.push(`${open.failed} watch connections failed: ${open.lastConnectFailure}`);
     await sleep(1500); // first poll / stream snapshot done; connection set-up traffic out of the window
-    const warm = await warmUpApiServer(mode, p, writer, pool);
+    const warm = (await warmUpApiServer(mode, p, writer, pool, true))!;
     if (!warm.complete) problems.push(`${warm.below} of ${warm.watchers} watchers did not get the API server's warm-up writes`);
 
     const idleWin = await openWindow(targets);
