@@ -16,7 +16,7 @@
  * (cold), then 4.1–5.8 ms: the warmed windows read the running server.
  */
 import { pacedUpdates, type BackendWriter } from "./backend-writer.ts";
-import type { Profile } from "./profile.ts";
+import { deliveryTimeoutMs, type Profile } from "./profile.ts";
 import type { WaitResult, WatchPool } from "./watch-pool.ts";
 
 let round = 0;
@@ -41,6 +41,5 @@ export async function warmUpApiServer(
     tag: `api-warm-up-${mode}-${round++}`,
   });
   if (!awaitDelivery) return undefined;
-  // A poller sees the writes at its next List: up to one interval later.
-  return pool.wait(paced.acks.length, mode === "polling" ? p.pollingIntervalMs + 5000 : 5000);
+  return pool.wait(paced.acks.length, deliveryTimeoutMs(mode, p));
 }

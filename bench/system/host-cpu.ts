@@ -8,9 +8,7 @@
  * the machine did not get at all.
  */
 import { readFileSync } from "node:fs";
-
-/** Linux USER_HZ, the unit of /proc/stat and of utime/stime/cutime/cstime (100 on every mainstream kernel). */
-const CLK_TCK = 100;
+import { CLK_TCK, statFieldsAfterComm } from "./proc-stats.ts";
 
 /** Busy and stolen CPU time of the whole machine from /proc/stat's aggregate "cpu" line, in ticks. */
 export function parseHostTicks(procStat: string): { busy: number; steal: number } {
@@ -23,9 +21,8 @@ export function parseHostTicks(procStat: string): { busy: number; steal: number 
 
 /** This process's CPU plus its waited-for children's, from /proc/self/stat, in ticks. */
 export function parseOwnTicks(selfStat: string): number {
-  // comm (field 2) may hold spaces and parentheses: fields restart after the last ')'.
-  const rest = selfStat.slice(selfStat.lastIndexOf(")") + 2).split(" ");
-  // rest[0] is field 3; utime, stime, cutime and cstime are fields 14–17.
+  const rest = statFieldsAfterComm(selfStat);
+  // utime, stime, cutime and cstime are fields 14–17.
   return Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
 }
 

@@ -4,8 +4,16 @@
  */
 import { readFileSync } from "node:fs";
 
-/** Linux USER_HZ: the unit of utime/stime in /proc/<pid>/stat (100 on every mainstream kernel). */
-const CLK_TCK = 100;
+/** Linux USER_HZ: the unit of utime/stime in /proc/<pid>/stat and of /proc/stat (100 on every mainstream kernel). */
+export const CLK_TCK = 100;
+
+/**
+ * The fields of a /proc/<pid>/stat line from field 3 (state) on: comm (field 2) may contain spaces
+ * and parentheses, so the split starts after the last ')'. Field N is at index N − 3.
+ */
+export function statFieldsAfterComm(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
 
 export interface ProcSample {
   /** user + system CPU seconds since the process started. */
@@ -20,9 +28,8 @@ export interface ProcSample {
 export function sampleProc(pid: number): ProcSample | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // comm (field 2) may contain spaces and parentheses: split after the last ')'.
-    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // rest[0] is field 3 (state); utime and stime are fields 14 and 15.
+    const rest = statFieldsAfterComm(stat);
+    // utime and stime are fields 14 and 15.
     const cpuSeconds = (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);

@@ -114,3 +114,8 @@ export function profileFor(quick: boolean, storage: string): Profile {
     syncObjects: 5_000,
   };
 }
+
+/** How long to wait for every watcher to get a write: a poller sees it at its next List, up to one interval later. */
+export function deliveryTimeoutMs(mode: "streaming" | "polling", p: Profile): number {
+  return mode === "polling" ? p.pollingIntervalMs + 5000 : 5000;
+}

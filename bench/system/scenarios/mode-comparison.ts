@@ -14,7 +14,7 @@ import type { LatencySummary } from "../latency.ts";
 import { procDelta, type ProcDelta } from "../proc-stats.ts";
 import { openWindow, type WindowFigures } from "../measure-window.ts";
 import { warmUpApiServer } from "../api-warm-up.ts";
-import type { Profile } from "../profile.ts";
+import { deliveryTimeoutMs, type Profile } from "../profile.ts";
 import { startApiServerProc, type BackendProc } from "../stack.ts";
 import { watchPath, type OpenResult, type WaitResult, type WatchPool } from "../watch-pool.ts";
 
@@ -76,7 +76,7 @@ export async function runMode(
       backend: procDelta(before.backend, backend.child.sample()),
       apiServer: procDelta(before.api, api.child.sample()),
     };
-    const drainMs = mode === "polling" ? p.pollingIntervalMs + 5000 : 5000;
+    const drainMs = deliveryTimeoutMs(mode, p);
     const delivery = await pool.wait(paced.acks.length, drainMs);
     const load = await loadWin.close();
     const latency = await pool.latency(paced.acks);
