@@ -109,10 +109,17 @@ async function main(): Promise<void> {
   const polling = await runMode("polling", p, backend, writer, pool, log);
   log(`backend CPU, streaming vs polling (${p.cpuRounds} alternating rounds of ${p.cpuRoundMs / 1000} s):`);
   const modeCpu = await runModeCpuRounds(p, backend, writer, pool, log);
+  log(`raw-socket reference at ${p.modeWatchers} watchers, alone and while the backend takes the same writes:`);
+  const modeFloor = {
+    alone: await runFanOutFloor(p, pool, log, { watchers: p.modeWatchers }),
+    loaded: await runFanOutFloor(p, pool, log, { watchers: p.modeWatchers, load: writer }),
+  };
   log("fan-out (streaming):");
   const fanout = await runFanOut(p, backend, writer, pool, log);
   log("fan-out floor (reference raw-socket server, same clients):");
   const floor = await runFanOutFloor(p, pool, log);
+  log("fan-out floor under the backend's write load (the same paced Updates to the backend meanwhile):");
+  const floorLoaded = await runFanOutFloor(p, pool, log, { load: writer });
   log("worker scaling (api.workers 1, 2, …; unpinned and pinned apart from the clients):");
   const scaling = await runWorkerScaling(p, backend, writer, pool, log);
   log("write throughput:");
@@ -127,8 +134,10 @@ async function main(): Promise<void> {
     preload,
     modes: { streaming, polling },
     modeCpu,
+    modeFloor,
     fanout,
     floor,
+    floorLoaded,
     scaling,
     writes,
     wallSeconds: (performance.now() - started) / 1000,

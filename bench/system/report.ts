@@ -37,8 +37,12 @@ export interface Results {
   modes: { streaming: ModeResult; polling: ModeResult };
   /** The backend's CPU in alternating streaming/polling rounds (and the streaming rounds' latency). */
   modeCpu: ModeCpuRounds;
+  /** The raw-socket reference at the comparison's watcher count, alone and while the backend takes the writes. */
+  modeFloor: { alone: FloorResult; loaded: FloorResult };
   fanout: FanOutResult;
   floor: FloorResult;
+  /** The same reference run while the backend takes the steady rounds' paced Updates (fan-out-floor.ts `load`). */
+  floorLoaded: FloorResult;
   /** Fan-out with 1, 2, … API-server workers, unpinned and pinned apart from the clients. */
   scaling: ScalingResult;
   writes: WriteThroughput;
@@ -98,6 +102,8 @@ function renderScaling(r: Results): string[] {
     ]);
   }
   rows.push(["reference server (unpinned)", f(r.floor.latency.fromAck.p50, 2), f(ref, 2), "1.0×", "", f(r.floor.cpuMsPer1000, 2)]);
+  const fl = r.floorLoaded;
+  rows.push(["reference server, backend taking the writes", f(fl.latency.fromAck.p50, 2), f(fl.latency.fromAck.p99, 2), ratio(fl.latency.fromAck.p99, ref), "", f(fl.cpuMsPer1000, 2)]);
   const pr2 = sc.pinnedReference;
   if (pr2) rows.push([`reference server, pinned to CPU ${pr2.pinnedTo}`, f(pr2.latency.fromAck.p50, 2), f(pr2.latency.fromAck.p99, 2), "1.0×", "", f(pr2.cpuMsPer1000, 2)]);
   out.push(...pad(rows));
@@ -157,6 +163,12 @@ export function renderTable(r: Results): string {
       `; median ${f(mc.medianRatio, 2)}×.`,
   );
   out.push(`Streaming p99 per window (the comparison above, then each round's streaming window): ${streamingP99s(r).map((x) => f(x, 2)).join(", ")} ms; median ${f(median(streamingP99s(r)), 2)} ms.`);
+  const mf = r.modeFloor;
+  out.push(
+    `Raw-socket reference at ${int(mf.alone.watchers)} watchers (same clients, ${pr.steadyRate} events/s, emit → receipt): p50 ${f(mf.alone.latency.fromAck.p50, 2)} ms, ` +
+      `p99 ${f(mf.alone.latency.fromAck.p99, 2)} ms alone; p50 ${f(mf.loaded.latency.fromAck.p50, 2)} ms, p99 ${f(mf.loaded.latency.fromAck.p99, 2)} ms while the backend takes ` +
+      `${int(mf.loaded.load?.writes ?? 0)} paced Updates from the writer (no API server, no Watch stream).`,
+  );
   out.push("");
 
   const fo = r.fanout;
@@ -198,6 +210,12 @@ export function renderTable(r: Results): string {
     `reference (raw Bun.listen server, no backend, same clients and load, emit → receipt): p50 ${f(fl.latency.fromAck.p50, 2)} ms, ` +
       `p99 ${f(fl.latency.fromAck.p99, 2)} ms, spread p99 ${f(fl.latency.spread.p99, 2)} ms; one event to ${int(fl.watchers)} sockets took ` +
       `${f(fl.writeMsPerEvent, 2)} ms of writes → API server p99 is ${ratio(h.p99, fl.latency.fromAck.p99)} the reference`,
+  );
+  const lo = r.floorLoaded;
+  out.push(
+    `reference again while the backend takes the same ${int(lo.load?.writes ?? 0)} paced Updates (${f(lo.load?.achievedRate ?? 0, 0)}/s; no API server, no Watch stream): ` +
+      `p50 ${f(lo.latency.fromAck.p50, 2)} ms, p99 ${f(lo.latency.fromAck.p99, 2)} ms, spread p99 ${f(lo.latency.spread.p99, 2)} ms → ` +
+      `API server p99 is ${ratio(h.p99, lo.latency.fromAck.p99)} this one${lo.load?.errors ? ` (${lo.load.errors} writes failed)` : ""}`,
   );
   out.push(
     `CPU per 1,000 deliveries at steady load: API server ${f(median(fo.steady.map(apiCpuMsPer1000)), 2)} ms (1 worker), reference server ${f(fl.cpuMsPer1000, 2)} ms`,
@@ -296,6 +314,19 @@ export function renderJson(r: Results): string {
       p99_ms: round(r.floor.latency.fromAck.p99),
       write_ms_per_event: round(r.floor.writeMsPerEvent),
       complete: r.floor.complete,
+    },
+    streaming_reference: {
+      watchers: r.modeFloor.alone.watchers,
+      p99_ms: round(r.modeFloor.alone.latency.fromAck.p99),
+      p99_backend_loaded_ms: round(r.modeFloor.loaded.latency.fromAck.p99),
+    },
+    fanout_reference_loaded: {
+      watchers: r.floorLoaded.watchers,
+      p50_ms: round(r.floorLoaded.latency.fromAck.p50),
+      p99_ms: round(r.floorLoaded.latency.fromAck.p99),
+      write_ms_per_event: round(r.floorLoaded.writeMsPerEvent),
+      complete: r.floorLoaded.complete,
+      backend_writes: r.floorLoaded.load?.writes ?? 0,
     },
     rss_kib_per_idle_watcher: round(r.fanout.rss.kibPerWatcher, 2),
     backend_cpu_s_while_writing: { streaming: round(s.during.backend.cpuSeconds, 2), polling: round(p.during.backend.cpuSeconds, 2) },
