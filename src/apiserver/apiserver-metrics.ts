@@ -18,6 +18,8 @@ export interface ApiServerMetrics {
   readonly observeBackendCall: CallObserver;
   /** Pass to createWatchHub: commit → write latency per event. */
   onDeliveryLatency(kind: string, seconds: number): void;
+  /** Pass to createWatchHub: the duration of each flush to a kind's watchers. */
+  onFlush(kind: string, seconds: number): void;
   /** Reads the hub's counters at scrape time. */
   attach(hub: WatchHubWithStats): void;
   /** Wraps the fetch handler to count and time HTTP requests. */
@@ -26,6 +28,8 @@ export interface ApiServerMetrics {
 }
 
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** A flush of a few watchers takes tens of microseconds; of 1,000 about 10 ms on two cores. */
+const FLUSH_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 const API_PREFIX = `/apis/${GROUP}/${VERSION}/`;
 
 /** Kubernetes-style verb and resource of a request (what apiserver_request_total labels carry). */
@@ -66,6 +70,15 @@ export function createApiServerMetrics(): ApiServerMetrics {
 
   const latency = r.histogram("watch_event_latency_seconds", "Seconds from the backend's commit of a change to the API server writing it to watchers.", ["resource_type"], LATENCY_BUCKETS);
   const latencyChildren = new Map(KINDS.map((k) => [k.kind, latency.labels(k.plural)]));
+  // Long flushes mean the fan-out takes a large share of the interval between changes: the flush
+  // window then widens (watch.flush_busy_factor) and changes wait for it; more workers or replicas help.
+  const flushSeconds = r.histogram(
+    "netguard_apiserver_watch_flush_duration_seconds",
+    "Time one flush took to write the pending events to every watcher of a kind (the fan-out's own cost per write round).",
+    ["resource_type"],
+    FLUSH_BUCKETS,
+  );
+  const flushChildren = new Map(KINDS.map((k) => [k.kind, flushSeconds.labels(k.plural)]));
 
   const perKind = (read: (kind: string) => number | undefined): (() => CollectedSample[]) => () => {
     const stats = hub?.stats() ?? {};
@@ -137,6 +150,9 @@ export function createApiServerMetrics(): ApiServerMetrics {
     },
     onDeliveryLatency(kind, seconds) {
       latencyChildren.get(kind)?.observe(seconds);
+    },
+    onFlush(kind, seconds) {
+      flushChildren.get(kind)?.observe(seconds);
     },
     attach(h) {
       hub = h;

@@ -83,6 +83,7 @@ export async function runApiServer(cfg: Config, backendEndpoint: string, dev?: D
     flushBusyFactor: cfg.watch.flushBusyFactor,
     bookmarkIntervalMs: cfg.eventStore.bookmarkIntervalMs,
     onDeliveryLatency: metrics.onDeliveryLatency,
+    onFlush: metrics.onFlush,
   });
   metrics.attach(watch);
   // /readyz asks the backend with a short deadline (at most 2 s) and reuses the answer for 1 s.

@@ -55,6 +55,7 @@ export async function startStack(
     streamReconnectDelayMs: 50,
     cacheCapacity: 4096,
     onDeliveryLatency: metrics.onDeliveryLatency,
+    onFlush: metrics.onFlush,
   });
   metrics.attach(watch);
   const api = await startApiServer("127.0.0.1", 0, { backend: client, watch, metrics });

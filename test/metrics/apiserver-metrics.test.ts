@@ -52,6 +52,7 @@ describe("API server /metrics", () => {
     expect(text).toContain('netguard_apiserver_watch_source_mode{resource_type="addressgroups",mode="streaming"} 1');
     expect(text).toMatch(/watch_events_total\{resource_type="addressgroups",event_type="ADDED"\} [1-9]/);
     expect(text).toMatch(/watch_event_latency_seconds_count\{resource_type="addressgroups"\} [1-9]/);
+    expect(text).toMatch(/netguard_apiserver_watch_flush_duration_seconds_count\{resource_type="addressgroups"\} [1-9]/);
     expect(text).toContain('netguard_apiserver_backend_requests_total{method="Create",code="ok"} 1');
     expect(text).toContain('netguard_apiserver_backend_requests_total{method="GetAddressGroup",code="not_found"} 1');
     expect(text).toContain("netguard_apiserver_poller_list_calls_total");

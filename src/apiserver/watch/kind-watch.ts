@@ -60,6 +60,8 @@ export interface KindWatchOptions extends SourceSettings {
   resourceVersionWaitMs: number;
   /** Observes, per event written to watchers, seconds since the backend committed it. */
   onDeliveryLatency?: (seconds: number) => void;
+  /** Observes each flush: seconds spent writing it to every watcher (the fan-out's own cost). */
+  onFlush?: (seconds: number) => void;
   /** Shortest flush window (default DEFAULT_FLUSH_DELAY_MS); see flush-scheduler.ts. */
   flushDelayMs?: number;
   /** The window is at least this many times the typical flush's duration (default DEFAULT_FLUSH_BUSY_FACTOR). */
@@ -86,11 +88,13 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
   /** The ring's end at the last flush: what the next one carries is everything after it. */
   let flushedSeq = 0;
   const flush = () => {
+    const started = o.onFlush ? performance.now() : 0;
     const shared = createSharedChunks();
     const ring = cache.ring;
     const from = flushedSeq;
     flushedSeq = ring.nextSeq;
     watchers.forEach((w) => w.pump(shared));
+    o.onFlush?.((performance.now() - started) / 1000);
     if (o.onDeliveryLatency) {
       // Once per event (not per watcher): the time from the backend's commit to this write.
       const now = Date.now();

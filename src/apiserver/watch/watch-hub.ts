@@ -40,6 +40,8 @@ export interface WatchHubOptions {
   resourceVersionWaitMs?: number;
   /** Observes seconds from the backend's commit of a change to its write to watchers (metrics). */
   onDeliveryLatency?: (kind: string, seconds: number) => void;
+  /** Observes the seconds each flush of a kind took to write to all its watchers (metrics). */
+  onFlush?: (kind: string, seconds: number) => void;
   /**
    * Coalescing window, opened by each flush: a change after a quiet spell goes out on the next
    * event-loop turn; one within this long of the previous flush waits for the window's end, so
@@ -119,6 +121,7 @@ export function createWatchHub(o: WatchHubOptions): WatchHubWithStats {
           flushDelayMs: o.flushDelayMs,
           flushBusyFactor: o.flushBusyFactor,
           onDeliveryLatency: o.onDeliveryLatency ? (s) => o.onDeliveryLatency!(params.kind.kind, s) : undefined,
+          onFlush: o.onFlush ? (s) => o.onFlush!(params.kind.kind, s) : undefined,
         });
         kinds.set(params.kind.kind, kw);
       }
