@@ -190,6 +190,13 @@ export function renderTable(r: Results): string {
         `bench process (writer) CPU ${f(st[0]!.window.bench.cpuShare * 100, 0)}%`,
     );
   }
+  const sf = fo.steadyFlushes;
+  if (sf) {
+    out.push(
+      `flushes over those rounds, from the API server's netguard_apiserver_watch_flush_duration_seconds: ${int(sf.flushes)} (${f(sf.perSecond, 1)}/s), ` +
+        `mean ${f(sf.meanMs, 2)} ms each to write to every watcher, ${f(sf.eventsPerFlush, 2)} events per flush`,
+    );
+  }
   const cw = fo.clusterWide;
   if (cw.length) {
     out.push(
@@ -305,6 +312,9 @@ export function renderJson(r: Results): string {
       all_namespaces_p50_ms: round(median(r.fanout.clusterWide.map((x) => x.latency.fromAck.p50))),
       all_namespaces_p99_ms: round(median(r.fanout.clusterWide.map((x) => x.latency.fromAck.p99))),
       spread_p99_ms: round(median(r.fanout.steady.map((x) => x.latency.spread.p99))),
+      flushes_per_s: round(r.fanout.steadyFlushes?.perSecond ?? NaN, 2),
+      flush_mean_ms: round(r.fanout.steadyFlushes?.meanMs ?? NaN),
+      events_per_flush: round(r.fanout.steadyFlushes?.eventsPerFlush ?? NaN, 2),
       at_watchers: r.fanout.steadyAt,
       levels: r.fanout.levels.map((l) => ({ watchers: l.watchers, all_delivered: l.allDelivered, check_p99_ms: round(l.checkP99Ms, 2), connect_ms: Math.round(l.connectMs) })),
     },

@@ -16,6 +16,7 @@ import { median } from "../latency.ts";
 import { burstRound, steadyRound, type BurstRound, type RoundContext, type SteadyRound } from "./fan-out-rounds.ts";
 import type { Profile } from "../profile.ts";
 import { startApiServerProc, type BackendProc } from "../stack.ts";
+import { flushStatsBetween, readFlushTotals, type FlushStats } from "../api-flush-stats.ts";
 import { watchPath, watchPathAllNamespaces, type WatchPool } from "../watch-pool.ts";
 
 export interface LevelResult {
@@ -40,6 +41,8 @@ export interface FanOutResult {
   burst: BurstRound[];
   /** The same steady load with all-namespaces watchers. */
   clusterWide: SteadyRound[];
+  /** The API server's flushes over the steady rounds, from its own metric (api-flush-stats.ts); absent when unreadable. */
+  steadyFlushes?: FlushStats;
   problems: string[];
 }
 
@@ -87,6 +90,7 @@ export async function runFanOut(p: Profile, backend: BackendProc, writer: Backen
     // 2. + 3. the ramp
     const levels: LevelResult[] = [];
     const steady: SteadyRound[] = [];
+    let steadyFlushes: FlushStats | undefined;
     const burst: BurstRound[] = [];
     let maxOk = 0;
     let current = 0;
@@ -120,7 +124,14 @@ export async function runFanOut(p: Profile, backend: BackendProc, writer: Backen
       if (api.child.exit) break;
 
       if (level === p.fanoutLevels[0]) {
+        const flushesBefore = await readFlushTotals(api.port).catch(() => undefined);
+        const steadyStart = performance.now();
         for (let i = 0; i < p.steadyRounds; i++) steady.push(await steadyRound(rounds, `steady round ${i + 1}`, current));
+        const flushesAfter = await readFlushTotals(api.port).catch(() => undefined);
+        if (flushesBefore && flushesAfter) {
+          const events = steady.reduce((n, s) => n + s.latency.expected / Math.max(1, s.watchers), 0);
+          steadyFlushes = flushStatsBetween(flushesBefore, flushesAfter, (performance.now() - steadyStart) / 1000, events);
+        } else problems.push("the API server's /metrics could not be read around the steady rounds");
         for (let i = 0; i < p.burstRounds; i++) {
           burst.push(await burstRound(rounds, `burst round ${i + 1}`, current));
           await sleep(500);
@@ -141,7 +152,7 @@ export async function runFanOut(p: Profile, backend: BackendProc, writer: Backen
     }
     if (api.child.exit) problems.push(`the API server exited (${api.child.exit}): ${api.child.tail().slice(-2000)}`);
     await pool.closeAll();
-    return { rss, levels, maxWatchersAllDelivered: maxOk, steadyAt: p.fanoutLevels[0]!, steady, burst, clusterWide, problems };
+    return { rss, levels, maxWatchersAllDelivered: maxOk, steadyAt: p.fanoutLevels[0]!, steady, burst, clusterWide, steadyFlushes, problems };
   } finally {
     await pool.closeAll().catch(() => undefined);
     await api.stop();
