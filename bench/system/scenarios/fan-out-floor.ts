@@ -9,7 +9,7 @@
  * while the reference server emits (no API server, so no Watch stream): the backend's and the
  * writer's share of the two cores is then taken in both runs alike, and what is left between the
  * API server's p99 and this one is the API server's own. On two cores that share is large: the
- * writer and the backend together use about a third of a core at 100 writes/s, and a `perf sched`
+ * writer and the backend together use about 0.4 of a core at 100 writes/s, and a `perf sched`
  * trace of a streaming window showed the API server waiting runnable for 1.7–3.5 ms behind them
  * (the writer's JIT thread, a backend write) in the middle of its flushes.
  */

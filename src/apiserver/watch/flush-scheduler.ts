@@ -34,6 +34,8 @@ export interface FlushSchedulerOptions {
   run(): number | void;
   /** A flush carrying at least this many events opens only the shortest window (default: never). */
   batchEvents?: number;
+  /** Told each flush's duration in ms, as timed for the window (metrics). */
+  onFlushed?(ms: number): void;
   /** Monotonic milliseconds (performance.now). */
   now(): number;
   /** Runs `fn` after `ms`; returns a cancel function. */
@@ -77,8 +79,10 @@ export function createFlushScheduler(o: FlushSchedulerOptions): FlushScheduler {
       carried = o.run();
     } finally {
       lastStart = start;
-      recent[slot] = o.now() - start;
+      const took = o.now() - start;
+      recent[slot] = took;
       slot = (slot + 1) % recent.length;
+      o.onFlushed?.(took);
       const batched = (carried ?? 1) >= (o.batchEvents ?? Infinity);
       windowMs = batched ? o.delayMs : Math.min(o.maxMs, Math.max(o.delayMs, o.busyFactor * median3(recent[0]!, recent[1]!, recent[2]!)));
     }

@@ -88,13 +88,11 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
   /** The ring's end at the last flush: what the next one carries is everything after it. */
   let flushedSeq = 0;
   const flush = () => {
-    const started = o.onFlush ? performance.now() : 0;
     const shared = createSharedChunks();
     const ring = cache.ring;
     const from = flushedSeq;
     flushedSeq = ring.nextSeq;
     watchers.forEach((w) => w.pump(shared));
-    o.onFlush?.((performance.now() - started) / 1000);
     if (o.onDeliveryLatency) {
       // Once per event (not per watcher): the time from the backend's commit to this write.
       const now = Date.now();
@@ -118,6 +116,7 @@ export function createKindWatch(o: KindWatchOptions): KindWatch {
       return () => clearTimeout(t);
     },
     nextTurn: onNextTurn,
+    onFlushed: o.onFlush ? (ms) => o.onFlush!(ms / 1000) : undefined,
   });
   const scheduleFlush = () => {
     if (watchers.size > 0) flushes.request();
