@@ -25,6 +25,7 @@ import { createClient } from "@connectrpc/connect";
 import { compressionGzip, createGrpcTransport } from "@connectrpc/connect-node";
 import { benchService, createBackendWriter, pacedUpdates } from "./system/backend-writer.ts";
 import { installCleanupHandlers, runBenchmark } from "./system/cleanup.ts";
+import { median } from "./system/latency.ts";
 import { cycleOrder, pairedExtras, type MeasuredWindow } from "./system/paired-windows.ts";
 import { sampleProc } from "./system/proc-stats.ts";
 import { startBackendProc } from "./system/stack.ts";
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
         extra_ms_q3: ms(x.q3),
         extra_us_per_write: Math.round(perWrite * 1e6),
         extra_us_per_event_per_stream: v.streams ? Math.round((perWrite * 1e6) / v.streams) : null,
-        baseline_ms_per_window: ms(base.sort((a, b) => a - b)[base.length >> 1]!),
+        baseline_ms_per_window: ms(median(base)),
       };
     });
   });
